@@ -1,0 +1,38 @@
+# One-command set-up: every target that needs the virtual environment depends on its stamp, so a
+# fresh clone needs only `make run` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: install test run bench lint clean system-check
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python packaging/check_system.py
+	@touch $(STAMP)
+
+system-check: install
+	@$(BIN)/python packaging/check_system.py
+
+test: install
+	$(BIN)/python -m pytest
+
+run: install
+	$(BIN)/amk-console --simulate
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check console tests bench packaging
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) build *.egg-info
