@@ -20,8 +20,13 @@ $(STAMP): pyproject.toml
 system-check: install
 	@$(BIN)/python packaging/check_system.py
 
+# The domain's tests run in a process of their own without pytest-qt, which proves the pure core
+# needs no Qt (tests/domain/conftest.py fails if PySide6 was imported); everything else follows.
+PYTEST_NO_QT := -p no:pytest-qt -W ignore::pytest.PytestConfigWarning
+
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_NO_QT) tests/domain
+	$(BIN)/python -m pytest --ignore=tests/domain
 
 run: install
 	$(BIN)/amk-console --simulate

@@ -448,7 +448,9 @@ class Event:
             raise ModelError("event.data: expected a JSON object")
         mission_id = _field(data, "mission_id", what)
         if mission_id is not None and (not isinstance(mission_id, str) or not mission_id):
-            raise ModelError(f"event.mission_id: expected a non-empty string or null, got {mission_id!r}")
+            raise ModelError(
+                f"event.mission_id: expected a non-empty string or null, got {mission_id!r}"
+            )
         return cls(
             seq=seq,
             type=_enum(EventType, data, "type", what),
