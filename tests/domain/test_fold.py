@@ -1,4 +1,4 @@
-"""fold/apply: the shared definition of a mission's state, and its refusal of events that don't fit."""
+"""fold/apply: the shared definition of a mission's state; it refuses events that don't fit."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ class Log:
 def log() -> Iterator[Log]:
     log = Log()
     log.created()
-    yield log
+    return log
 
 
 def test_a_full_mission_folds_to_its_state(log: Log) -> None:
@@ -120,7 +120,8 @@ def test_a_full_mission_folds_to_its_state(log: Log) -> None:
     }
     first = mission.responder("r1")
     assert first is not None
-    assert first.task is not None and first.task.kind is TaskKind.FETCH_AED
+    assert first.task is not None
+    assert first.task.kind is TaskKind.FETCH_AED
     assert first.task.aed_id == "aed-7"
     assert first.distance_m == 120.5
     assert (first.position.lat, first.position.lon) == (55.679, 12.569)
@@ -175,7 +176,7 @@ def test_events_out_of_order_are_an_error(log: Log) -> None:
 def test_first_event_must_be_created() -> None:
     log = Log()
     log.alerted("r1", 1)
-    with pytest.raises(OutOfOrder, match="mission.created"):
+    with pytest.raises(OutOfOrder, match=r"mission\.created"):
         fold(log.events)
 
 
@@ -255,7 +256,7 @@ def test_malformed_data_is_an_error_not_a_crash(log: Log, data: dict[str, Any]) 
 
 
 def test_fold_needs_events() -> None:
-    with pytest.raises(ValueError, match="mission.created"):
+    with pytest.raises(ValueError, match=r"mission\.created"):
         fold([])
 
 
