@@ -6,10 +6,40 @@ here, at import, rather than in a fixture. ``--no-sandbox`` is only needed as ro
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
     if "--no-sandbox" not in flags:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "allow_log_warnings: the test expects WARNING or worse log records (it checks them itself)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _logged_warnings_fail(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """Noise fails: a WARNING or worse logged during a test is a failure unless the test says so.
+
+    A test that provokes a warning on purpose marks itself ``allow_log_warnings`` and asserts on
+    ``caplog`` itself; anything else logged at that level is a bug we would otherwise never see.
+    """
+    caplog.set_level(logging.INFO)
+    yield
+    if request.node.get_closest_marker("allow_log_warnings"):
+        return
+    loud = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
+    if loud:
+        lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in loud[:10])
+        pytest.fail(f"unexpected log records at WARNING or above:\n{lines}", pytrace=False)
