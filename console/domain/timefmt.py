@@ -29,7 +29,7 @@ def utc_now() -> datetime:
 def format_time(moment: datetime) -> str:
     """``2025-06-03T14:02:11.250Z``."""
     moment = truncate_ms(moment)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def parse_time(text: str) -> datetime:
