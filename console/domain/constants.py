@@ -7,7 +7,7 @@ here and nowhere else.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -54,3 +54,37 @@ MAX_MESSAGE_CHARS: Final = 280
 NATIONAL_ACTIVE_RUNNERS: Final = 57_307
 NATIONAL_AEDS: Final = 26_182
 NATIONAL_AEDS_24_7: Final = 18_656
+
+#: Shortest dispatcher message (dispatch-api.md: message ``text`` 1–280 characters).
+MIN_MESSAGE_CHARS: Final = 1
+
+# --------------------------------------------------------------------------- ETA model
+# The figures below are estimates for a planning aid, not measurements of this scheme; eta.py's
+# docstring gives the reasoning for each. Change them here when the scheme's own data says so.
+
+#: Median turnout (alert → leaving) by day and at night, seconds. DOMAIN.md, "What the studies
+#: show": "a median 1:45, 2:22 at night".
+TURNOUT_DAY_S: Final = 105.0
+TURNOUT_NIGHT_S: Final = 142.0
+
+#: Night for the turnout figure, local time (issue "Foundation": night = 23:00–07:00).
+NIGHT_STARTS: Final = time(23, 0)
+NIGHT_ENDS: Final = time(7, 0)
+
+#: Route factor (circuity: network distance / straight-line distance) per mode. Newell (1980):
+#: ~1.2 for random urban point pairs; O'Sullivan (1996): 1.21–1.23 around stations; Boscoe, Henry
+#: & Zdeb (2012): ~1.4 for driving, higher at short distances. Runners and cyclists use paths and
+#: cut-throughs that cars cannot, so they get the lower figure.
+ROUTE_FACTOR_FOOT: Final = 1.3
+ROUTE_FACTOR_BIKE: Final = 1.3
+ROUTE_FACTOR_CAR: Final = 1.4
+
+#: Travel speed per mode along the route, m/s: a volunteer running hard over 1–3 km (~5:30 min/km),
+#: a cyclist in a hurry (Copenhagen's average cycling speed is ~16 km/h), a car in town with
+#: junctions and parking (50 km/h limit, ~36 km/h door to door).
+SPEED_FOOT_M_S: Final = 3.0
+SPEED_BIKE_M_S: Final = 5.0
+SPEED_CAR_M_S: Final = 10.0
+
+#: Time to take an AED from its cabinet (find it, open it, perhaps a code), seconds. An estimate.
+AED_PICKUP_S: Final = 30.0
