@@ -111,11 +111,9 @@ class Rule:
             object.__setattr__(self, "holidays", False)
 
     def format(self) -> str:
+        if self.weekdays == _ALL_DAYS and self.ranges == (TimeRange(0, _MINUTES_PER_DAY),):
+            return "24/7"
         hours = ",".join(r.format() for r in self.ranges) if self.ranges else "off"
-        if self.weekdays == _ALL_DAYS:
-            if self.ranges == (TimeRange(0, _MINUTES_PER_DAY),):
-                return "24/7"
-            return hours
         return f"{_format_selector(self.weekdays, self.holidays)} {hours}"
 
 
@@ -153,7 +151,7 @@ class OpeningHours:
         return result
 
     def format(self) -> str:
-        """Canonical text: weekdays in Monday-first order, two-digit times, ``; `` between rules."""
+        """Canonical text: days Monday first, two-digit times, ``; `` between rules, ``24/7``."""
         return "; ".join(rule.format() for rule in self.rules)
 
     def __str__(self) -> str:
@@ -363,14 +361,18 @@ def _hhmm(minutes: int) -> str:
 
 
 def _format_selector(weekdays: Iterable[int], holidays: bool) -> str:
-    """Monday-first runs: three or more days as a range, shorter runs as a list."""
+    """Monday-first runs of consecutive days as ranges (``Mo-Fr``, ``Sa-Su``), single days alone.
+
+    Every day is written ``Mo-Su`` rather than left out: a dispatcher reading the legend should
+    not have to know that a bare time means every day.
+    """
     items: list[str] = []
     run: list[int] = []
     for day in [*sorted(weekdays), None]:
         if run and day is not None and day == run[-1] + 1:
             run.append(day)
             continue
-        if len(run) >= 3:
+        if len(run) >= 2:
             items.append(f"{WEEKDAYS[run[0]]}-{WEEKDAYS[run[-1]]}")
         else:
             items.extend(WEEKDAYS[d] for d in run)
