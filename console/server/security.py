@@ -1,4 +1,8 @@
-"""Who may call the dispatch service: accounts, bearer tokens, roles, login limits, body size.
+"""Who may call the dispatch service: bearer tokens, roles, login lock-out and throttling.
+
+The public face of the service's security. Accounts (:mod:`console.server.accounts`) and the
+body-size limit (:mod:`console.server.body_limit`) live in their own modules and are re-exported
+here, so routes and the app factory import everything security-related from this one module.
 
 Wiring (for the app factory)::
 
@@ -52,83 +56,49 @@ import asyncio
 import hashlib
 import logging
 import math
-import re
 import secrets
-import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Annotated, Any, Final
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.dml import Insert
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from console.domain.timefmt import utc_now
-from console.server.problems import ProblemError, problem_responses
-from console.server.security_schema import (
-    RUNNER_ID_MAX_CHARS,
-    USERNAME_MAX_CHARS,
-    login_failures,
-    tokens,
-    users,
+from console.server.accounts import (
+    DEMO_ACCOUNTS,
+    MAX_PASSWORD_CHARS,
+    Clock,
+    InvalidAccountError,
+    Role,
+    SqlExecutor,
+    UsernameTakenError,
+    aware_now,
+    create_user,
+    ensure_demo_users,
+    is_well_formed_username,
+    parse_role,
+    remove_demo_users,
+    validate_password,
+    validate_runner_id,
+    validate_username,
+    verify_password,
 )
+from console.server.body_limit import MAX_BODY_BYTES, BodySizeLimitMiddleware, BodyTooLargeError
+from console.server.problems import ProblemError, problem_responses
+from console.server.security_schema import login_failures, tokens, users
 
 logger = logging.getLogger(__name__)
 
-#: A source of "now": aware UTC datetimes. Injected so tests expire tokens without sleeping.
-Clock = Callable[[], datetime]
-
-#: Either kind of SQLAlchemy async handle; the account functions run in the caller's transaction.
-SqlExecutor = AsyncConnection | AsyncSession
-
-#: The contract's limit on request bodies (dispatch-api.md, Conventions).
-MAX_BODY_BYTES: Final = 64 * 1024
-
-MIN_PASSWORD_CHARS: Final = 8
-#: Long enough for any passphrase, short enough that hashing it costs nothing extra.
-MAX_PASSWORD_CHARS: Final = 1024
-
-DEMO_PASSWORD: Final = "demo"
-
 TOKEN_URL: Final = "/v1/auth/token"
-
-_USERNAME_RE: Final = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}", re.ASCII)
-
-
-class Role(StrEnum):
-    """The contract's roles (dispatch-api.md, Roles)."""
-
-    DISPATCHER = "dispatcher"
-    SUPERVISOR = "supervisor"
-    RUNNER = "runner"
-    SIM = "sim"
-
-
-#: The simulator's demo accounts and their roles (dispatch-api.md, Simulator endpoints).
-DEMO_ACCOUNTS: Final[dict[str, Role]] = {
-    "demo-dispatcher": Role.DISPATCHER,
-    "demo-supervisor": Role.SUPERVISOR,
-    "demo-sim": Role.SIM,
-}
-
-
-class InvalidAccountError(ValueError):
-    """An account that cannot be created: bad username, role, password or runner binding."""
-
-
-class UsernameTakenError(InvalidAccountError):
-    """``create_user`` for a username that already exists."""
 
 
 class UnsupportedDatabaseError(RuntimeError):
@@ -222,165 +192,6 @@ class TokenResponse(BaseModel):
     expires_in: int
     role: Role
     idle_expires_in: int
-
-
-# --- passwords and accounts ------------------------------------------------------------------
-
-
-def validate_username(username: str) -> str:
-    """Lower-case ASCII letters, digits, ``.``, ``_``, ``-``; 2–64 characters, starting with a
-    letter or digit: names that survive shells, logs and URLs without quoting."""
-    if not isinstance(username, str) or not _USERNAME_RE.fullmatch(username):
-        raise InvalidAccountError(
-            f"invalid username {username!r}: use 2-{USERNAME_MAX_CHARS} characters of a-z, "
-            "0-9, '.', '_' or '-', starting with a letter or digit"
-        )
-    return username
-
-
-def validate_password(password: str, *, allow_short: bool = False) -> str:
-    if not isinstance(password, str) or not password:
-        raise InvalidAccountError("the password is empty")
-    if len(password) > MAX_PASSWORD_CHARS:
-        raise InvalidAccountError(f"the password is longer than {MAX_PASSWORD_CHARS} characters")
-    if not allow_short and len(password) < MIN_PASSWORD_CHARS:
-        raise InvalidAccountError(
-            f"the password has {len(password)} characters; at least {MIN_PASSWORD_CHARS} needed"
-        )
-    return password
-
-
-def validate_runner_id(runner_id: str) -> str:
-    if not isinstance(runner_id, str) or not runner_id.strip():
-        raise InvalidAccountError(f"invalid runner id {runner_id!r}: it is empty")
-    if len(runner_id) > RUNNER_ID_MAX_CHARS:
-        raise InvalidAccountError(f"runner id longer than {RUNNER_ID_MAX_CHARS} characters")
-    return runner_id
-
-
-def _parse_role(role: Role | str) -> Role:
-    try:
-        return Role(role)
-    except ValueError:
-        known = ", ".join(r.value for r in Role)
-        raise InvalidAccountError(f"unknown role {role!r}; roles are {known}") from None
-
-
-def verify_password(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
-    """True when ``password`` matches; a corrupt stored hash is a non-match, never a crash."""
-    try:
-        return hasher.verify(password_hash, password)
-    except VerifyMismatchError:
-        return False
-    except (InvalidHashError, VerificationError):
-        logger.error("a stored password hash cannot be read; the login is refused")
-        return False
-
-
-def _aware_now(clock: Clock) -> datetime:
-    now = clock()
-    if now.tzinfo is None:
-        raise ValueError(f"the clock returned a naive datetime {now!r}; it must be aware UTC")
-    return now
-
-
-async def create_user(
-    db: SqlExecutor,
-    username: str,
-    role: Role | str,
-    password: str,
-    *,
-    runner_id: str | None = None,
-    allow_short_password: bool = False,
-    hasher: PasswordHasher | None = None,
-    clock: Clock = utc_now,
-) -> str:
-    """Create an account in the caller's transaction and return its id.
-
-    ``allow_short_password`` exists only for the simulator's demo accounts, whose password the
-    operator chooses on the command line (default ``demo``). A ``runner`` account must name the
-    one runner it acts for. Raises :class:`InvalidAccountError` or :class:`UsernameTakenError`.
-    """
-    validate_username(username)
-    parsed = _parse_role(role)
-    validate_password(password, allow_short=allow_short_password)
-    if parsed is Role.RUNNER:
-        if runner_id is None:
-            raise InvalidAccountError("a runner account needs the runner id it acts for")
-        validate_runner_id(runner_id)
-    elif runner_id is not None:
-        raise InvalidAccountError(f"only runner accounts are bound to a runner, not {parsed}")
-    existing = await db.execute(select(users.c.id).where(users.c.username == username))
-    if existing.first() is not None:
-        raise UsernameTakenError(f"username {username!r} is already taken")
-    password_hash = await asyncio.to_thread((hasher or PasswordHasher()).hash, password)
-    user_id = str(uuid.uuid4())
-    values = {
-        "id": user_id,
-        "username": username,
-        "role": parsed.value,
-        "runner_id": runner_id,
-        "password_hash": password_hash,
-        "created_at": _aware_now(clock),
-    }
-    try:
-        await db.execute(insert(users).values(**values))
-    except IntegrityError as exc:  # a concurrent create_user won the race
-        raise UsernameTakenError(f"username {username!r} is already taken") from exc
-    return user_id
-
-
-async def ensure_demo_users(
-    db: SqlExecutor,
-    password: str = DEMO_PASSWORD,
-    *,
-    hasher: PasswordHasher | None = None,
-    clock: Clock = utc_now,
-) -> list[str]:
-    """Make the three demo accounts exist with ``password`` and their roles (``--simulate``).
-
-    Existing demo accounts get the password of this start, so restarting with another
-    ``--demo-password`` on the same database takes effect. Returns the accounts created or changed.
-    """
-    hasher = hasher or PasswordHasher()
-    validate_password(password, allow_short=True)
-    changed: list[str] = []
-    for username, role in DEMO_ACCOUNTS.items():
-        row = (
-            await db.execute(
-                select(users.c.id, users.c.role, users.c.password_hash).where(
-                    users.c.username == username
-                )
-            )
-        ).first()
-        if row is None:
-            await create_user(
-                db, username, role, password, allow_short_password=True, hasher=hasher, clock=clock
-            )
-            changed.append(username)
-            continue
-        matches = await asyncio.to_thread(verify_password, hasher, row.password_hash, password)
-        if matches and row.role == role.value:
-            continue
-        new_hash = row.password_hash if matches else await asyncio.to_thread(hasher.hash, password)
-        await db.execute(
-            update(users)
-            .where(users.c.id == row.id)
-            .values(role=role.value, runner_id=None, password_hash=new_hash)
-        )
-        # A demo password change must end the sessions opened with the old one.
-        await db.execute(delete(tokens).where(tokens.c.user_id == row.id))
-        changed.append(username)
-    return changed
-
-
-async def remove_demo_users(db: SqlExecutor) -> int:
-    """Delete the demo accounts and their tokens: without ``--simulate`` there are none."""
-    names = list(DEMO_ACCOUNTS)
-    ids = select(users.c.id).where(users.c.username.in_(names)).scalar_subquery()
-    await db.execute(delete(tokens).where(tokens.c.user_id.in_(ids)))
-    result = await db.execute(delete(users).where(users.c.username.in_(names)))
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # --- throttling by client address --------------------------------------------------------------
@@ -509,7 +320,7 @@ class Security:
         self._dummy_hash: str | None = None
 
     def now(self) -> datetime:
-        return _aware_now(self.clock)
+        return aware_now(self.clock)
 
     # -- login --
 
@@ -523,7 +334,7 @@ class Security:
                 "Too many failed logins from this address; wait before trying again.",
                 headers=_retry_after_header(wait),
             )
-        well_formed = bool(_USERNAME_RE.fullmatch(username)) and (
+        well_formed = is_well_formed_username(username) and (
             0 < len(password) <= MAX_PASSWORD_CHARS
         )
         if not well_formed:
@@ -849,7 +660,7 @@ def require_roles(*roles: Role | str) -> Callable[..., Awaitable[Principal]]:
     """Dependency factory: the caller, if their role is one of ``roles``; else a 403 problem."""
     if not roles:
         raise ValueError("require_roles needs at least one role")
-    allowed = frozenset(_parse_role(role) for role in roles)
+    allowed = frozenset(parse_role(role) for role in roles)
     names = " or ".join(sorted(role.value for role in allowed))
 
     async def dependency(
@@ -899,86 +710,6 @@ async def issue_token(
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
     return TokenResponse.model_validate(issued.to_json())
-
-
-# --- request body size ------------------------------------------------------------------------
-
-
-class BodyTooLargeError(ProblemError):
-    """Raised from ``receive`` once a body passes the limit; an ``HTTPException``, so FastAPI's
-    body parsing lets it through to the problem handler instead of turning it into a 400."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            413,
-            "payload-too-large",
-            "Request body too large",
-            f"Request bodies are limited to {limit} bytes.",
-        )
-
-
-class BodySizeLimitMiddleware:
-    """Pure ASGI middleware: bodies over ``max_body_bytes`` get a 413 problem.
-
-    A declared ``Content-Length`` over the limit is refused before the app runs; a chunked body
-    is counted while it streams and refused as soon as it passes the limit, so no more than the
-    limit is ever buffered.
-    """
-
-    def __init__(self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES) -> None:
-        if max_body_bytes < 0:
-            raise ValueError(f"max_body_bytes must not be negative, got {max_body_bytes}")
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = self.max_body_bytes
-        declared = _declared_length(scope.get("headers", ()))
-        if declared is not None and declared > limit:
-            await BodyTooLargeError(limit).to_response(instance=scope.get("path"))(
-                scope, receive, send
-            )
-            return
-
-        received = 0
-        response_started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLargeError(limit)
-            return message
-
-        async def watched_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, watched_send)
-        except BodyTooLargeError as exc:
-            # Normally the problem handler has answered already; this catches bodies read by
-            # middleware outside the handlers.
-            if response_started:
-                raise
-            await exc.to_response(instance=scope.get("path"))(scope, receive, send)
-
-
-def _declared_length(headers: Iterable[tuple[bytes, bytes]]) -> int | None:
-    for name, value in headers:
-        if name.lower() == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
 
 
 __all__ = [
