@@ -1,0 +1,193 @@
+"""``amk-dispatchd``: ``serve`` the dispatch API, or ``user add`` an account for a real deployment.
+
+When the server is listening it prints one line on stdout,
+``amk-dispatchd listening on http://HOST:PORT``, so a console or a test that started it with
+``--port 0`` learns the port the system chose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from console.server.accounts import InvalidAccountError, Role, create_user
+from console.server.app import create_app
+from console.server.config import ServerConfig
+from console.server.database import DatabaseUrlError, default_database_url, open_database
+from console.server.logs import configure_logging
+from console.server.migrate import upgrade_to_head
+from console.server.services import ServerServices
+
+#: Tests shorten the SSE keep-alive interval with this variable (seconds); the contract's 15 s
+#: is the default and the maximum that makes sense.
+KEEPALIVE_ENV = "AMK_DISPATCHD_KEEPALIVE_S"
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0: {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="amk-dispatchd",
+        description="Reference dispatch service for the AMK Hjerteløber console (API v1).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the dispatch API")
+    serve.add_argument(
+        "--simulate",
+        action="store_true",
+        help="enable /v1/sim, the demo accounts and a simulated world",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one (8080)")
+    serve.add_argument("--db", metavar="URL", help="sqlite:///PATH or postgresql+psycopg://...")
+    serve.add_argument("--seed", type=_seed, default=0, help="seed of the simulated world (0)")
+    serve.add_argument(
+        "--demo-password", default="demo", metavar="PW", help="password of the demo accounts"
+    )
+    serve.add_argument(
+        "--world",
+        choices=("denmark", "empty"),
+        default="denmark",
+        help="simulated world with --simulate (denmark)",
+    )
+    serve.add_argument(
+        "--autopilot",
+        type=_positive_float,
+        metavar="SPEED",
+        help="start the autopilot at SPEED times real time (with --simulate)",
+    )
+    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate")
+    serve.add_argument("--tls-key", metavar="FILE", help="the certificate's private key")
+    serve.add_argument("--log-json", action="store_true", help="log one JSON object a line")
+
+    user = commands.add_parser("user", help="manage accounts")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = user_commands.add_parser(
+        "add",
+        help="add an account; the password is read from a prompt, or stdin when not a terminal",
+    )
+    add.add_argument("name", help="user name")
+    add.add_argument("--role", required=True, choices=[role.value for role in Role])
+    add.add_argument(
+        "--runner-id", help="for --role runner: the runner this account acts for (default NAME)"
+    )
+    add.add_argument("--db", metavar="URL", help="the server's database (default: embedded)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    return _user_add(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("amk-dispatchd: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    if args.autopilot is not None and not args.simulate:
+        print("amk-dispatchd: --autopilot needs --simulate", file=sys.stderr)
+        return 2
+    configure_logging(json_lines=args.log_json)
+    try:
+        config = ServerConfig(
+            database_url=args.db or default_database_url(),
+            simulate=args.simulate,
+            world=args.world,
+            seed=args.seed,
+            demo_password=args.demo_password,
+            autopilot_speed=args.autopilot,
+            keepalive_s=float(os.environ.get(KEEPALIVE_ENV, "15")),
+        )
+        services = ServerServices.build(config)
+    except (ValueError, DatabaseUrlError) as exc:
+        print(f"amk-dispatchd: {exc}", file=sys.stderr)
+        return 2
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(services),
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            access_log=False,
+            ssl_certfile=args.tls_cert,
+            ssl_keyfile=args.tls_key,
+            timeout_graceful_shutdown=3,
+            lifespan="on",
+        )
+    )
+    scheme = "https" if args.tls_cert else "http"
+    return asyncio.run(_run_and_announce(server, scheme))
+
+
+async def _run_and_announce(server: uvicorn.Server, scheme: str) -> int:
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        if serving.done():
+            break
+        await asyncio.sleep(0.02)
+    if server.started:
+        host, port = server.servers[0].sockets[0].getsockname()[:2]
+        shown = f"[{host}]" if ":" in host else host
+        print(f"amk-dispatchd listening on {scheme}://{shown}:{port}", flush=True)
+    await serving
+    return 0 if server.started else 1
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != first:
+            raise InvalidAccountError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    runner_id = args.runner_id or (args.name if args.role == Role.RUNNER.value else None)
+    try:
+        password = _read_password()
+        asyncio.run(
+            _create(args.db or default_database_url(), args.name, args.role, password, runner_id)
+        )
+    except (InvalidAccountError, DatabaseUrlError) as exc:
+        print(f"amk-dispatchd: {exc}", file=sys.stderr)
+        return 1
+    print(f"added {args.role} {args.name}")
+    return 0
+
+
+async def _create(url: str, name: str, role: str, password: str, runner_id: str | None) -> None:
+    database = open_database(url)
+    try:
+        await upgrade_to_head(database)
+        async with database.writer.begin() as conn:
+            await create_user(conn, name, role, password, runner_id=runner_id)
+    finally:
+        await database.dispose()
