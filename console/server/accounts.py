@@ -45,6 +45,15 @@ MAX_PASSWORD_CHARS: Final = 1024
 
 DEMO_PASSWORD: Final = "demo"
 
+#: argon2id at the OWASP Password Storage Cheat Sheet's parameters (19 MiB, 2 passes, 1 lane).
+#: argon2-cffi's own default (RFC 9106's 64 MiB, 3 passes, 4 lanes) took 340-410 ms per verify
+#: on the shared 2-core build machine against 37-55 ms for these (bench/bench_security.py), and
+#: holds 64 MiB per concurrent login; a login should not cost a dispatcher a noticeable wait.
+#: Hashes made with other parameters are upgraded at the next successful login.
+ARGON2_TIME_COST: Final = 2
+ARGON2_MEMORY_KIB: Final = 19 * 1024
+ARGON2_PARALLELISM: Final = 1
+
 _USERNAME_RE: Final = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}", re.ASCII)
 
 
@@ -63,6 +72,15 @@ DEMO_ACCOUNTS: Final[dict[str, Role]] = {
     "demo-supervisor": Role.SUPERVISOR,
     "demo-sim": Role.SIM,
 }
+
+
+def default_password_hasher() -> PasswordHasher:
+    """The service's argon2id hasher (see ``ARGON2_*``)."""
+    return PasswordHasher(
+        time_cost=ARGON2_TIME_COST,
+        memory_cost=ARGON2_MEMORY_KIB,
+        parallelism=ARGON2_PARALLELISM,
+    )
 
 
 class InvalidAccountError(ValueError):
@@ -168,7 +186,7 @@ async def create_user(
     existing = await db.execute(select(users.c.id).where(users.c.username == username))
     if existing.first() is not None:
         raise UsernameTakenError(f"username {username!r} is already taken")
-    password_hash = await asyncio.to_thread((hasher or PasswordHasher()).hash, password)
+    password_hash = await asyncio.to_thread((hasher or default_password_hasher()).hash, password)
     user_id = str(uuid.uuid4())
     values = {
         "id": user_id,
@@ -197,7 +215,7 @@ async def ensure_demo_users(
     Existing demo accounts get the password of this start, so restarting with another
     ``--demo-password`` on the same database takes effect. Returns the accounts created or changed.
     """
-    hasher = hasher or PasswordHasher()
+    hasher = hasher or default_password_hasher()
     validate_password(password, allow_short=True)
     changed: list[str] = []
     for username, role in DEMO_ACCOUNTS.items():

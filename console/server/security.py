@@ -26,9 +26,10 @@ through ``app.dependency_overrides``.
 
 Policy, and why:
 
-* Passwords: argon2id (argon2-cffi's RFC 9106 defaults); hashes made with older parameters are
-  upgraded at the next successful login. Verification runs in a worker thread: it takes tens of
-  milliseconds of CPU, which would otherwise stall every SSE stream of the process.
+* Passwords: argon2id at OWASP's parameters (see :mod:`console.server.accounts`); hashes made
+  with other parameters are upgraded at the next successful login. Verification runs in a
+  worker thread: it takes tens of milliseconds of CPU, which would otherwise stall every SSE
+  stream of the process.
 * Tokens: 32 random bytes, only their sha256 stored. They expire after ``idle_timeout`` without
   use (30 min: an unattended console) and at the latest ``absolute_lifetime`` after issue (12 h:
   one dispatcher shift). ``last_used_at`` is written at most once per ``touch_interval`` per
@@ -83,6 +84,7 @@ from console.server.accounts import (
     UsernameTakenError,
     aware_now,
     create_user,
+    default_password_hasher,
     ensure_demo_users,
     is_well_formed_username,
     parse_role,
@@ -313,7 +315,7 @@ class Security:
         self.reader = reader or writer
         self.config = config or SecurityConfig()
         self.clock = clock
-        self.hasher = hasher or PasswordHasher()
+        self.hasher = hasher or default_password_hasher()
         self.throttle = AddressThrottle(self.config.address_failures, self.config.address_window)
         self._max_cached = max_cached_principals
         self._cache: dict[str, _CachedPrincipal] = {}
@@ -732,6 +734,7 @@ __all__ = [
     "create_user",
     "current_principal",
     "current_runner_id",
+    "default_password_hasher",
     "ensure_demo_users",
     "get_security",
     "remove_demo_users",
