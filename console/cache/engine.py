@@ -1,0 +1,171 @@
+"""Opening the cache database: where it lives, SQLite's settings, and what to do with a bad file.
+
+The cache is SQLite in WAL mode by default, one file in the user's data directory. Writes start
+with ``BEGIN IMMEDIATE`` so a write transaction holds the write lock from its first read (the
+Python driver would otherwise begin only at the first write, after the reads it depends on);
+reads use a plain ``BEGIN`` on their own engine and never wait for a writer under WAL.
+
+A file the console cannot use is never deleted: it is renamed next to itself with the reason and
+the time in its name (``cache.sqlite3.newer-20250603T140211``), a warning says where it went, and
+a fresh cache is built, which the event sync then fills from the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import platformdirs
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from console.cache.migrations import CacheUnusable, stored_version, upgrade
+
+log = logging.getLogger("console.cache")
+
+SQLITE_BUSY_TIMEOUT_MS: Final = 10_000
+CACHE_FILE_NAME: Final = "cache.sqlite3"
+
+
+class CacheUrlError(ValueError):
+    """A cache URL of a kind the console cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A cache file that was moved away instead of used."""
+
+    original: Path
+    moved_to: Path
+    reason: str
+
+    def message(self) -> str:
+        return (
+            f"The local cache {self.original} could not be used ({self.reason}); it was kept as "
+            f"{self.moved_to.name} and a fresh cache is being filled from the server."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEngines:
+    url: URL
+    writer: AsyncEngine
+    reader: AsyncEngine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    async def dispose(self) -> None:
+        await self.writer.dispose()
+        if self.reader is not self.writer:
+            await self.reader.dispose()
+
+
+def default_cache_url() -> str:
+    """The cache file in the user's data directory (the directory is created when missing)."""
+    folder = platformdirs.user_data_path("amk-console", appauthor=False)
+    return f"sqlite+aiosqlite:///{folder / CACHE_FILE_NAME}"
+
+
+def normalise_url(raw: str) -> URL:
+    """Pin the async drivers; refuse an in-memory SQLite (each connection would see its own)."""
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise CacheUrlError(f"not a database URL: {raw!r}") from exc
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            raise CacheUrlError("an in-memory SQLite cache cannot be shared; give a file path")
+        return url.set(drivername="sqlite+aiosqlite")
+    if backend in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg")
+    raise CacheUrlError(f"unsupported cache database {backend!r}: use sqlite:///PATH")
+
+
+def sqlite_path(url: URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    return Path(url.database).expanduser()
+
+
+def create_engines(url: URL) -> CacheEngines:
+    path = sqlite_path(url)
+    if path is None:
+        engine = create_async_engine(url, pool_size=5, pool_pre_ping=True)
+        return CacheEngines(url, engine, engine)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # One writer connection: the cache has one writer at a time by design.
+    writer = _sqlite_engine(url, "BEGIN IMMEDIATE", pool_size=1)
+    reader = _sqlite_engine(url, "BEGIN", pool_size=4)
+    return CacheEngines(url, writer, reader)
+
+
+def _sqlite_engine(url: URL, begin: str, *, pool_size: int) -> AsyncEngine:
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=2)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # "begin" below decides how transactions start
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+async def prepare(engines: CacheEngines) -> int:
+    """Check the file and bring its schema to the current version; its version before."""
+    try:
+        async with engines.writer.connect() as conn:
+            if engines.is_sqlite:
+                check = (await conn.exec_driver_sql("PRAGMA quick_check")).scalars().all()
+                await conn.rollback()
+                if check != ["ok"]:
+                    raise CacheUnusable("corrupt", f"integrity check failed: {check[:3]}")
+            version = await conn.run_sync(stored_version)
+            await conn.rollback()
+            await conn.run_sync(upgrade, version)
+            return version
+    except DBAPIError as exc:
+        if engines.is_sqlite and _is_damage(exc):
+            raise CacheUnusable("corrupt", f"the file is damaged ({exc.orig})") from exc
+        raise
+
+
+def _is_damage(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return any(
+        marker in text
+        for marker in ("not a database", "malformed", "disk image", "file is encrypted")
+    )
+
+
+def set_aside(path: Path, kind: str, now: Callable[[], datetime]) -> Path:
+    """Rename the cache file (and its WAL companions) out of the way; the new main path."""
+    stamp = now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.{kind}-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.{kind}-{stamp}-{counter}")
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.replace(companion, target.with_name(target.name + suffix))
+    os.replace(path, target)
+    return target
