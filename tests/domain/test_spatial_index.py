@@ -297,6 +297,27 @@ def test_accept_still_yields_k_accepted_from_farther_away() -> None:
     assert len(calls) == len(set(calls)), "accept() was asked twice about one id"
 
 
+def test_accept_widens_through_a_busy_overlay() -> None:
+    # Only inserted points, all in the overlay: the first round sees the 5 nearest by chord.
+    index = PointIndex()
+    for d in range(100, 1100, 100):
+        index.insert(f"o{d}", *destination_point(*COPENHAGEN, 0.0, float(d)))
+    answer = index.nearest(*COPENHAGEN, 1, 5_000.0, lambda i: i == "o1000")
+    assert [n.id for n in answer] == ["o1000"]
+
+
+def test_accept_widens_when_tree_and_overlay_together_exceed_a_round() -> None:
+    # Four in the tree, four in the overlay, interleaved by distance; only the two farthest pass.
+    index = PointIndex()
+    tree = {f"t{d}": destination_point(*COPENHAGEN, 90.0, float(d)) for d in (100, 200, 300, 400)}
+    index.bulk_load(list(tree), [p[0] for p in tree.values()], [p[1] for p in tree.values()])
+    index.nearest(*COPENHAGEN, 1, 1.0)  # builds the tree
+    for d in (150, 250, 350, 450):
+        index.insert(f"o{d}", *destination_point(*COPENHAGEN, 90.0, float(d)))
+    answer = index.nearest(*COPENHAGEN, 2, 5_000.0, {"t400", "o450"}.__contains__)
+    assert [n.id for n in answer] == ["t400", "o450"]
+
+
 def test_accept_is_not_asked_about_points_outside_the_radius() -> None:
     index = PointIndex()
     index.insert("near", *destination_point(*COPENHAGEN, 0.0, 100.0))
