@@ -1,0 +1,985 @@
+/*
+ * The AMK dispatcher map page.
+ *
+ * folium writes the Leaflet map, its panes and layer groups once and calls AMK.boot(). From then
+ * on, Python sends small JSON deltas with AMK.apply([op, ...]); this script never fetches
+ * anything and never evaluates anything it is sent.
+ *
+ * Safety rule: text that came from the API (addresses, notes, aliases) is only ever placed with
+ * textContent. innerHTML is used for marker icons, and those strings are built from this
+ * file's constants, the style table and numbers only (see svg*, clusterIcon).
+ *
+ * Speed: AEDs (26k) are kept as arrays and clustered per zoom level by a grid index on demand,
+ * drawing only what is in view; responder moves are batched and applied once per animation
+ * frame; responders are plain markers, never inside a cluster.
+ */
+(function () {
+  'use strict';
+
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var KINDS = { responder: true, aed: true, incident: true, runner: true };
+
+  var map = null;
+  var cfg = null;
+  var bridge = null;
+  var groups = {};
+  var renderers = {};
+
+  var lastSeq = 0;
+  var applied = 0;
+
+  var incidents = {};      // mission id -> {item, marker, circle}
+  var missions = {};       // mission id -> {runner id -> {item, marker, line}}
+  var pendingMoves = new Map();
+  var frameRequested = false;
+  var frameTimer = null;
+  var selection = null;    // {kind, id, mission}
+  var halo = null;
+  var metrics = { lastAedsMs: null, lastAedsDrawnMs: null, frames: 0, frameMs: 0, movesApplied: 0 };
+
+  // ------------------------------------------------------------------ small DOM helpers
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function popupNode(title, rows) {
+    var box = el('div', 'amk-popup');
+    box.appendChild(el('div', 'amk-popup-title', title));
+    var list = el('dl', 'amk-popup-rows');
+    rows.forEach(function (row) {
+      if (row[1] === undefined || row[1] === null || row[1] === '') { return; }
+      list.appendChild(el('dt', null, row[0]));
+      list.appendChild(el('dd', null, row[1]));
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  function num(value) {
+    if (typeof value !== 'number' || !isFinite(value)) { throw new Error('not a number: ' + value); }
+    return value;
+  }
+
+  // ------------------------------------------------------------------ shapes (trusted strings)
+
+  // Only colours from cfg.styles (Python constants) and numbers go into these strings.
+  function colourOf(style) {
+    var c = String(style.colour);
+    if (!/^#[0-9A-Fa-f]{6}$/.test(c)) { throw new Error('bad colour in style table: ' + c); }
+    return c;
+  }
+
+  function shapePath(shape, s) {
+    var h = s / 2;
+    switch (shape) {
+      case 'ring': return '<circle cx="' + h + '" cy="' + h + '" r="' + (h - 3) + '"/>';
+      case 'triangle': return '<polygon points="' + h + ',1.5 ' + (s - 1.5) + ',' + (s - 2.5) + ' 1.5,' + (s - 2.5) + '"/>';
+      case 'diamond': return '<polygon points="' + h + ',1 ' + (s - 1) + ',' + h + ' ' + h + ',' + (s - 1) + ' 1,' + h + '"/>';
+      case 'square': return '<rect x="3" y="3" width="' + (s - 6) + '" height="' + (s - 6) + '" rx="1.5"/>';
+      case 'star': {
+        var pts = [];
+        for (var i = 0; i < 10; i++) {
+          var r = i % 2 === 0 ? h - 1 : (h - 1) * 0.45;
+          var a = Math.PI / 5 * i - Math.PI / 2;
+          pts.push((h + r * Math.cos(a)).toFixed(2) + ',' + (h + 0.6 + r * Math.sin(a)).toFixed(2));
+        }
+        return '<polygon points="' + pts.join(' ') + '"/>';
+      }
+      case 'cross': return '<path d="M4,4 L' + (s - 4) + ',' + (s - 4) + ' M' + (s - 4) + ',4 L4,' + (s - 4) + '"/>';
+      case 'dot': return '<circle cx="' + h + '" cy="' + h + '" r="' + (h - 2) + '"/>';
+      default: throw new Error('unknown shape ' + shape);
+    }
+  }
+
+  function svgShape(style, size) {
+    var colour = colourOf(style);
+    var shape = String(style.shape);
+    var stroke, fill, width;
+    if (shape === 'ring') { fill = '#0B1520'; stroke = colour; width = 3; }
+    else if (shape === 'cross') { fill = 'none'; stroke = colour; width = 3.2; }
+    else { fill = colour; stroke = '#0B1520'; width = 1.5; }
+    return '<svg xmlns="' + SVG_NS + '" width="' + size + '" height="' + size + '" viewBox="0 0 ' + size + ' ' + size + '">' +
+      '<g fill="' + fill + '" stroke="' + stroke + '" stroke-width="' + width + '" stroke-linejoin="round" stroke-linecap="round">' +
+      shapePath(shape, size) + '</g></svg>';
+  }
+
+  var GLYPHS = {
+    bolt: '<polygon points="9.2,2.6 4.6,9 7.8,9 6.8,13.4 11.4,7 8.2,7" stroke="none"/>',
+    clock: '<circle cx="8" cy="8" r="4.4" fill="none" stroke-width="1.4"/><path d="M8,5.4 L8,8 L10,9.2" fill="none" stroke-width="1.4"/>',
+    lock: '<rect x="4.6" y="7.4" width="6.8" height="5" rx="1" stroke="none"/><path d="M6,7.4 L6,5.8 A2,2 0 0 1 10,5.8 L10,7.4" fill="none" stroke-width="1.4"/>',
+    hand: '<path d="M4.6,11.4 L11,5 M7,5 L11,5 L11,9" fill="none" stroke-width="1.6"/>',
+    cross: '<path d="M5,5 L11,11 M11,5 L5,11" fill="none" stroke-width="1.6"/>'
+  };
+
+  function svgAed(style) {
+    var colour = colourOf(style);
+    var glyph = GLYPHS[style.glyph];
+    if (!glyph) { throw new Error('unknown glyph ' + style.glyph); }
+    var filled = !!style.filled;
+    var bg = filled ? colour : '#0B1520';
+    var fg = filled ? '#FFFFFF' : colour;
+    return '<svg xmlns="' + SVG_NS + '" width="16" height="16" viewBox="0 0 16 16">' +
+      '<rect x="1" y="1" width="14" height="14" rx="3.5" fill="' + bg + '" stroke="' + (filled ? '#0B1520' : colour) + '" stroke-width="1.5"/>' +
+      '<g fill="' + fg + '" stroke="' + fg + '" stroke-linecap="round" stroke-linejoin="round">' + glyph + '</g></svg>';
+  }
+
+  function legendSwatch(style, isAed) {
+    var span = el('span', 'amk-legend-swatch');
+    span.innerHTML = isAed ? svgAed(style) : svgShape(style, 16);  // trusted: style table only
+    return span;
+  }
+
+  // ------------------------------------------------------------------ icon caches
+
+  var iconCache = {};
+
+  function responderIcon(look, rank, selected) {
+    var key = look + '|' + rank;
+    var icon = iconCache[key];
+    if (icon) { return icon; }
+    var style = cfg.styles.responders[look];
+    if (!style) { throw new Error('unknown responder look ' + look); }
+    if (!Number.isInteger(rank)) { throw new Error('rank must be an integer'); }
+    icon = L.divIcon({
+      className: 'amk-responder' + (style.faded ? ' amk-faded' : ''),
+      html: svgShape(style, 22) + '<span class="amk-rank">' + String(rank) + '</span>',
+      iconSize: [22, 22],
+      iconAnchor: [11, 11],
+      popupAnchor: [0, -10]
+    });
+    iconCache[key] = icon;
+    return icon;
+  }
+
+  var aedIcons = {};
+  function aedIcon(availability) {
+    var icon = aedIcons[availability];
+    if (icon) { return icon; }
+    var style = cfg.styles.aeds[availability];
+    if (!style) { throw new Error('unknown AED availability ' + availability); }
+    icon = L.divIcon({ className: 'amk-aed', html: svgAed(style), iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -8] });
+    aedIcons[availability] = icon;
+    return icon;
+  }
+
+  function clusterIcon(count, usable) {
+    var size = count < 10 ? 24 : count < 100 ? 28 : count < 1000 ? 34 : 40;
+    var h = size / 2, r = h - 2, circ = 2 * Math.PI * r;
+    var share = count > 0 ? usable / count : 0;
+    var green = colourOf(cfg.styles.aeds.always);
+    var grey = colourOf(cfg.styles.aeds.closed_now);
+    var svg = '<svg xmlns="' + SVG_NS + '" width="' + size + '" height="' + size + '">' +
+      '<circle cx="' + h + '" cy="' + h + '" r="' + r + '" fill="#0F1A24" stroke="' + grey + '" stroke-width="3"/>' +
+      '<circle cx="' + h + '" cy="' + h + '" r="' + r + '" fill="none" stroke="' + green + '" stroke-width="3" ' +
+      'stroke-dasharray="' + (share * circ).toFixed(2) + ' ' + circ.toFixed(2) + '" transform="rotate(-90 ' + h + ' ' + h + ')"/>' +
+      '<text x="' + h + '" y="' + (h + 3.5) + '" text-anchor="middle" class="amk-cluster-count">' + String(count | 0) + '</text>' +
+      '</svg>';
+    return L.divIcon({ className: 'amk-cluster', html: svg, iconSize: [size, size], iconAnchor: [h, h] });
+  }
+
+  // ------------------------------------------------------------------ basemap
+
+  function drawBasemap() {
+    var colours = cfg.styles.basemap;
+    map.getContainer().style.background = colours.water;
+    var data = window.AMK_BASEMAP;
+    if (!data) { throw new Error('basemap data did not load'); }
+    renderers.basemap = L.canvas({ pane: 'basemap', padding: 0.3 });
+    L.geoJSON(data.land, {
+      pane: 'basemap',
+      renderer: renderers.basemap,
+      interactive: false,
+      style: function () {
+        return { color: colours.coast, weight: 1, fillColor: colours.land, fillOpacity: 1, opacity: 1 };
+      }
+    }).addTo(groups.land);
+
+    var towns = data.towns.map(function (t) {
+      var icon = L.divIcon({ className: 'amk-town', html: '', iconSize: null });
+      var marker = L.marker([t[1], t[2]], { icon: icon, pane: 'labels', interactive: false, keyboard: false });
+      marker.on('add', function () { marker.getElement().textContent = t[0]; });
+      return { marker: marker, minZoom: t[3] };
+    });
+    function showTowns() {
+      var zoom = map.getZoom();
+      towns.forEach(function (t) {
+        var shown = groups.towns.hasLayer(t.marker);
+        if (zoom >= t.minZoom && !shown) { groups.towns.addLayer(t.marker); }
+        else if (zoom < t.minZoom && shown) { groups.towns.removeLayer(t.marker); }
+      });
+    }
+    map.on('zoomend', showTowns);
+    showTowns();
+
+    if (cfg.tiles) {
+      L.tileLayer(cfg.tiles.url, {
+        minZoom: cfg.minZoom,
+        maxZoom: cfg.maxZoom,
+        maxNativeZoom: cfg.tiles.maxNativeZoom,
+        attribution: cfg.tiles.attribution
+      }).addTo(groups.tiles);
+    }
+    map.attributionControl.setPrefix('Leaflet');
+    cfg.credits.forEach(function (credit) { map.attributionControl.addAttribution(credit); });
+  }
+
+  // ------------------------------------------------------------------ AEDs: arrays + grid clusters
+
+  var aeds = {
+    ids: [], lat: [], lon: [], x: [], y: [], avail: [], address: [], access: [], hours: [],
+    index: new Map(), labels: {}
+  };
+  var clusterCache = {};
+  var aedMarkers = new Map();   // key -> marker
+  var openAedPopup = null;      // AED id whose popup is open
+
+  function project(lat, lon) {
+    var p = L.CRS.EPSG3857.latLngToPoint(L.latLng(lat, lon), 0);
+    return [p.x, p.y];
+  }
+
+  function setAedAt(i, lat, lon, avail, address, access, hours) {
+    var p = project(num(lat), num(lon));
+    aeds.lat[i] = lat; aeds.lon[i] = lon; aeds.x[i] = p[0]; aeds.y[i] = p[1];
+    if (!cfg.styles.aeds[avail]) { throw new Error('unknown AED availability ' + avail); }
+    aeds.avail[i] = avail;
+    aeds.address[i] = String(address); aeds.access[i] = String(access); aeds.hours[i] = String(hours);
+  }
+
+  function decode(column, n, what) {
+    var table = column.table, codes = column.codes, out = new Array(n);
+    if (codes.length !== n) { throw new Error(what + ': ' + codes.length + ' codes for ' + n + ' AEDs'); }
+    for (var i = 0; i < n; i++) { out[i] = table[codes[i]]; }
+    return out;
+  }
+
+  function loadAeds(op) {
+    var t0 = performance.now();
+    var n = op.ids.length;
+    var avail = decode(op.availability, n, 'availability');
+    var access = decode(op.access, n, 'access');
+    var hours = decode(op.hours, n, 'hours');
+    aeds.ids = op.ids;
+    aeds.lat = new Array(n); aeds.lon = new Array(n); aeds.x = new Array(n); aeds.y = new Array(n);
+    aeds.avail = new Array(n); aeds.address = new Array(n); aeds.access = new Array(n); aeds.hours = new Array(n);
+    aeds.index = new Map();
+    aeds.labels = op.labels || {};
+    op.availability.table.forEach(function (a) {
+      if (!cfg.styles.aeds[a]) { throw new Error('unknown AED availability ' + a); }
+    });
+    var D = Math.PI / 180, MAXLAT = 85.0511287798;
+    for (var i = 0; i < n; i++) {
+      var lat = num(op.lat[i]), lon = num(op.lon[i]);
+      aeds.index.set(aeds.ids[i], i);
+      aeds.lat[i] = lat; aeds.lon[i] = lon;
+      // Web Mercator at zoom 0 (as L.CRS.EPSG3857.latLngToPoint(_, 0)), inlined: 26k calls.
+      var s = Math.sin(Math.max(Math.min(MAXLAT, lat), -MAXLAT) * D);
+      aeds.x[i] = 256 * (0.5 + lon * D / (2 * Math.PI));
+      aeds.y[i] = 256 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI));
+      aeds.avail[i] = avail[i]; aeds.address[i] = op.address[i]; aeds.access[i] = access[i]; aeds.hours[i] = hours[i];
+    }
+    clusterCache = {};
+    var tIndex = performance.now();
+    clustersAt(map.getZoom());
+    var tCluster = performance.now();
+    renderAeds(true);
+    var t1 = performance.now();
+    metrics.lastAedsParts = { index: tIndex - t0, cluster: tCluster - tIndex, render: t1 - tCluster };
+    metrics.lastAedsMs = t1 - t0;
+    requestAnimationFrame(function () { metrics.lastAedsDrawnMs = performance.now() - t0; });
+  }
+
+  function upsertAeds(items) {
+    items.forEach(function (item) {
+      var i = aeds.index.get(item.id);
+      if (i === undefined) {
+        i = aeds.ids.length;
+        aeds.ids.push(item.id);
+        aeds.index.set(item.id, i);
+      }
+      setAedAt(i, item.lat, item.lon, item.availability, item.address, item.access, item.hours);
+      if (item.availability_label) { aeds.labels[item.availability] = item.availability_label; }
+    });
+    clusterCache = {};
+    renderAeds(true);
+    refreshLinks();
+  }
+
+  function setAvailability(op) {
+    for (var k = 0; k < op.ids.length; k++) {
+      var i = aeds.index.get(op.ids[k]);
+      if (i === undefined) { continue; }
+      if (!cfg.styles.aeds[op.availability[k]]) { throw new Error('unknown AED availability ' + op.availability[k]); }
+      aeds.avail[i] = op.availability[k];
+    }
+    clusterCache = {};
+    renderAeds(true);
+  }
+
+  function usable(avail) { return avail === 'always' || avail === 'open_now'; }
+
+  // Greedy grid clustering (like Leaflet.markercluster's, one level at a time): a point joins
+  // the nearest cluster seed within R pixels among the 3x3 neighbouring cells, else seeds one.
+  function clustersAt(zoom) {
+    var cached = clusterCache[zoom];
+    if (cached) { return cached; }
+    var scale = Math.pow(2, zoom), R = cfg.clusterRadiusPx, R2 = R * R;
+    var grid = new Map(), out = [];
+    var n = aeds.ids.length;
+    var SPAN = 4194304; // 2^22 cells per axis: more than 256 * 2^18 / R
+    for (var i = 0; i < n; i++) {
+      var px = aeds.x[i] * scale, py = aeds.y[i] * scale;
+      var gx = Math.floor(px / R), gy = Math.floor(py / R);
+      var best = null, bestD = R2;
+      for (var dx = -1; dx <= 1; dx++) {
+        for (var dy = -1; dy <= 1; dy++) {
+          var cell = grid.get((gx + dx) * SPAN + (gy + dy));
+          if (!cell) { continue; }
+          for (var c = 0; c < cell.length; c++) {
+            var cl = cell[c], ex = cl.sx - px, ey = cl.sy - py, d = ex * ex + ey * ey;
+            if (d <= bestD) { bestD = d; best = cl; }
+          }
+        }
+      }
+      if (best === null) {
+        best = { sx: px, sy: py, seed: i, n: 0, usable: 0, mx: 0, my: 0,
+                 minX: px, minY: py, maxX: px, maxY: py, members: [] };
+        var key = gx * SPAN + gy;
+        var list = grid.get(key);
+        if (list) { list.push(best); } else { grid.set(key, [best]); }
+        out.push(best);
+      }
+      best.n += 1;
+      if (usable(aeds.avail[i])) { best.usable += 1; }
+      best.mx += px; best.my += py;
+      if (px < best.minX) { best.minX = px; } if (px > best.maxX) { best.maxX = px; }
+      if (py < best.minY) { best.minY = py; } if (py > best.maxY) { best.maxY = py; }
+      if (best.members.length < 2) { best.members.push(i); }
+    }
+    out.forEach(function (cl) { cl.cx = cl.mx / cl.n / scale; cl.cy = cl.my / cl.n / scale; });
+    clusterCache[zoom] = out;
+    return out;
+  }
+
+  function unproject(x, y) { return L.CRS.EPSG3857.pointToLatLng(L.point(x, y), 0); }
+
+  function wantedAedMarkers() {
+    var zoom = map.getZoom();
+    var bounds = map.getBounds().pad(0.25);
+    var wanted = new Map();
+    if (!groups.aeds || !map.hasLayer(groups.aeds)) { return wanted; }
+    if (zoom >= cfg.unclusterZoom) {
+      for (var i = 0; i < aeds.ids.length; i++) {
+        if (bounds.contains([aeds.lat[i], aeds.lon[i]])) {
+          wanted.set('a|' + aeds.ids[i] + '|' + aeds.avail[i], { single: i });
+        }
+      }
+      return wanted;
+    }
+    clustersAt(zoom).forEach(function (cl) {
+      if (cl.n === 1) {
+        var j = cl.seed;
+        if (bounds.contains([aeds.lat[j], aeds.lon[j]])) {
+          wanted.set('a|' + aeds.ids[j] + '|' + aeds.avail[j], { single: j });
+        }
+        return;
+      }
+      var ll = unproject(cl.cx, cl.cy);
+      if (bounds.contains(ll)) {
+        wanted.set('c|' + zoom + '|' + cl.seed + '|' + cl.n + '|' + cl.usable, { cluster: cl, latlng: ll, zoom: zoom });
+      }
+    });
+    return wanted;
+  }
+
+  function makeAedMarker(spec) {
+    if (spec.single !== undefined) {
+      var i = spec.single, id = aeds.ids[i];
+      var marker = L.marker([aeds.lat[i], aeds.lon[i]], { icon: aedIcon(aeds.avail[i]), pane: 'aeds', keyboard: false });
+      marker.on('click', function () { openAed(id); sendItemClick('aed', id, ''); });
+      return marker;
+    }
+    var cl = spec.cluster, scale = Math.pow(2, spec.zoom);
+    var cm = L.marker(spec.latlng, { icon: clusterIcon(cl.n, cl.usable), pane: 'aeds', keyboard: false });
+    cm.on('click', function () {
+      var sw = unproject(cl.minX / scale, cl.maxY / scale), ne = unproject(cl.maxX / scale, cl.minY / scale);
+      var target = Math.min(map.getBoundsZoom(L.latLngBounds(sw, ne), false, L.point(40, 40)), cfg.unclusterZoom);
+      map.setView(spec.latlng, Math.max(target, map.getZoom() + 1), { animate: false });
+    });
+    return cm;
+  }
+
+  function renderAeds(dataChanged) {
+    if (!map || !groups.aeds) { return; }
+    var wanted = wantedAedMarkers();
+    aedMarkers.forEach(function (marker, key) {
+      if (!wanted.has(key) || dataChanged && key.charAt(0) === 'c') {
+        groups.aeds.removeLayer(marker);
+        aedMarkers.delete(key);
+      }
+    });
+    wanted.forEach(function (spec, key) {
+      if (aedMarkers.has(key)) { return; }
+      var marker = makeAedMarker(spec);
+      aedMarkers.set(key, marker);
+      groups.aeds.addLayer(marker);
+    });
+    if (openAedPopup !== null && dataChanged) { refreshOpenPopup(); }
+  }
+
+  function aedPopup(id) {
+    var i = aeds.index.get(id);
+    if (i === undefined) { return popupNode('AED', [['Id', id], ['', 'No longer known']]); }
+    return popupNode('AED ' + id, [
+      ['Address', aeds.address[i]],
+      ['Now', aeds.labels[aeds.avail[i]] || aeds.avail[i]],
+      ['Access', aeds.access[i]],
+      ['Hours', aeds.hours[i]]
+    ]);
+  }
+
+  var sharedPopup = null;
+  var sharedPopupKind = null;
+
+  function openAed(id) {
+    var i = aeds.index.get(id);
+    if (i === undefined) { return false; }
+    sharedPopup = L.popup({ offset: [0, -6], autoPanPadding: [40, 40] })
+      .setLatLng([aeds.lat[i], aeds.lon[i]])
+      .setContent(aedPopup(id))
+      .openOn(map);
+    sharedPopupKind = 'aed';
+    openAedPopup = id;
+    sharedPopup.on('remove', function () { openAedPopup = null; });
+    return true;
+  }
+
+  function refreshOpenPopup() {
+    if (sharedPopup && sharedPopupKind === 'aed' && openAedPopup !== null && map.hasLayer(sharedPopup)) {
+      sharedPopup.setContent(aedPopup(openAedPopup));
+    }
+  }
+
+  function aedLatLng(id) {
+    var i = aeds.index.get(id);
+    return i === undefined ? null : L.latLng(aeds.lat[i], aeds.lon[i]);
+  }
+
+  // ------------------------------------------------------------------ incidents
+
+  function incidentPopup(item) {
+    return popupNode('Patient', [
+      ['Address', item.address],
+      ['Note', item.note],
+      ['Alert radius', item.radius_label],
+      ['Mission', item.id]
+    ]);
+  }
+
+  function incidentIcon() {
+    var colour = colourOf(cfg.styles.incident);
+    return L.divIcon({
+      className: 'amk-incident',
+      html: '<svg xmlns="' + SVG_NS + '" width="30" height="30" viewBox="0 0 30 30">' +
+        '<circle cx="15" cy="15" r="13" fill="' + colour + '" stroke="#FFFFFF" stroke-width="2.5"/>' +
+        '<path d="M15,8 L15,22 M8,15 L22,15" stroke="#FFFFFF" stroke-width="3.6" stroke-linecap="round"/></svg>',
+      iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -14]
+    });
+  }
+
+  function setIncident(op) {
+    var item = op.item;
+    var entry = incidents[item.id];
+    var ll = L.latLng(num(item.lat), num(item.lon));
+    var colour = colourOf(cfg.styles.incident);
+    if (!entry) {
+      entry = incidents[item.id] = { item: item };
+      entry.circle = L.circle(ll, {
+        radius: num(item.radius_m), pane: 'links', interactive: false,
+        color: colour, weight: 2, opacity: 0.9, dashArray: '8 6', fillColor: colour, fillOpacity: 0.06
+      }).addTo(groups.incidents);
+      entry.marker = L.marker(ll, { icon: incidentIcon(), pane: 'incidents', zIndexOffset: 1000, keyboard: false })
+        .addTo(groups.incidents);
+      entry.marker.bindPopup(function () { return incidentPopup(entry.item); });
+      entry.marker.on('click', function () { sendItemClick('incident', entry.item.id, entry.item.id); });
+    } else {
+      entry.circle.setLatLng(ll);
+      entry.circle.setRadius(num(item.radius_m));
+      entry.marker.setLatLng(ll);
+    }
+    entry.item = item;
+    if (entry.marker.isPopupOpen()) { entry.marker.setPopupContent(incidentPopup(item)); }
+    refreshLinks(item.id);
+    if (selection && selection.kind === 'incident' && selection.id === item.id) { placeHalo(); }
+  }
+
+  // ------------------------------------------------------------------ responders
+
+  function responderPopup(item) {
+    return popupNode(item.alias, [
+      ['Rank', '#' + item.rank],
+      ['State', item.state],
+      ['Task', item.task],
+      ['Distance', item.distance],
+      ['ETA', item.eta]
+    ]);
+  }
+
+  function linePoints(missionId, entry) {
+    var item = entry.item, incident = incidents[missionId];
+    if (!incident) { return null; }
+    var here = entry.marker.getLatLng();
+    var patient = L.latLng(incident.item.lat, incident.item.lon);
+    if (item.look === 'to_aed') {
+      var aed = item.aed_id ? aedLatLng(item.aed_id) : null;
+      return aed ? [here, aed, patient] : [here, patient];
+    }
+    if (item.look === 'to_patient' || item.look === 'aed_collected') { return [here, patient]; }
+    return null;
+  }
+
+  function updateLine(missionId, entry) {
+    var points = linePoints(missionId, entry);
+    if (!points) {
+      if (entry.line) { groups.links.removeLayer(entry.line); entry.line = null; }
+      return;
+    }
+    var style = cfg.styles.responders[entry.item.look];
+    if (!entry.line) {
+      entry.line = L.polyline(points, {
+        pane: 'links', renderer: renderers.links, interactive: false,
+        color: colourOf(style), weight: 2.5, opacity: 0.85, dashArray: '6 5'
+      }).addTo(groups.links);
+    } else {
+      entry.line.setLatLngs(points);
+      entry.line.setStyle({ color: colourOf(style) });
+    }
+  }
+
+  function refreshLinks(onlyMission) {
+    Object.keys(missions).forEach(function (mid) {
+      if (onlyMission && mid !== onlyMission) { return; }
+      var riders = missions[mid];
+      Object.keys(riders).forEach(function (rid) { updateLine(mid, riders[rid]); });
+    });
+  }
+
+  function dropPendingMoves(missionId) {
+    pendingMoves.forEach(function (move, key) {
+      if (move[0] === missionId) { pendingMoves.delete(key); }
+    });
+  }
+
+  function setResponders(op) {
+    var mid = op.mission;
+    dropPendingMoves(mid);
+    var riders = missions[mid] || (missions[mid] = {});
+    var keep = {};
+    op.items.forEach(function (item) {
+      keep[item.id] = true;
+      var entry = riders[item.id];
+      var ll = L.latLng(num(item.lat), num(item.lon));
+      var faded = !!cfg.styles.responders[item.look].faded;
+      if (!entry) {
+        entry = riders[item.id] = { item: item, line: null };
+        entry.marker = L.marker(ll, {
+          icon: responderIcon(item.look, item.rank), pane: 'responders', keyboard: false,
+          zIndexOffset: faded ? -500 : 0
+        }).addTo(groups.responders);
+        entry.marker.bindPopup(function () { return responderPopup(entry.item); });
+        entry.marker.on('click', function () { sendItemClick('responder', entry.item.id, mid); });
+      } else {
+        entry.marker.setLatLng(ll);
+        if (entry.item.look !== item.look || entry.item.rank !== item.rank) {
+          entry.marker.setIcon(responderIcon(item.look, item.rank));
+          entry.marker.setZIndexOffset(faded ? -500 : 0);
+        }
+      }
+      entry.item = item;
+      if (entry.marker.isPopupOpen()) { entry.marker.setPopupContent(responderPopup(item)); }
+      updateLine(mid, entry);
+    });
+    Object.keys(riders).forEach(function (rid) {
+      if (keep[rid]) { return; }
+      removeResponder(riders[rid]);
+      delete riders[rid];
+    });
+    if (selection && selection.mission === mid) { placeHalo(); }
+  }
+
+  function removeResponder(entry) {
+    groups.responders.removeLayer(entry.marker);
+    if (entry.line) { groups.links.removeLayer(entry.line); }
+  }
+
+  function queueMoves(op) {
+    var mid = op.mission;
+    op.items.forEach(function (row) {
+      pendingMoves.set(mid + '\u0000' + row[0], [mid, String(row[0]), num(row[1]), num(row[2])]);
+    });
+    requestFrame();
+  }
+
+  function requestFrame() {
+    if (frameRequested) { return; }
+    frameRequested = true;
+    requestAnimationFrame(applyMoves);
+    // A hidden page gets no animation frames; the moves must still land.
+    frameTimer = setTimeout(applyMoves, 250);
+  }
+
+  function applyMoves() {
+    if (!frameRequested) { return; }
+    frameRequested = false;
+    clearTimeout(frameTimer);
+    var t0 = performance.now();
+    var moved = 0, haloMoved = false;
+    pendingMoves.forEach(function (move) {
+      var riders = missions[move[0]];
+      var entry = riders && riders[move[1]];
+      if (!entry) { return; }
+      entry.item.lat = move[2];
+      entry.item.lon = move[3];
+      entry.marker.setLatLng([move[2], move[3]]);
+      if (entry.line) { updateLine(move[0], entry); }
+      if (selection && selection.kind === 'responder' && selection.mission === move[0] && selection.id === move[1]) { haloMoved = true; }
+      moved += 1;
+    });
+    pendingMoves.clear();
+    if (haloMoved) { placeHalo(); }
+    metrics.frames += 1;
+    metrics.movesApplied += moved;
+    metrics.frameMs += performance.now() - t0;
+  }
+
+  function clearMission(op) {
+    var mid = op.mission;
+    dropPendingMoves(mid);
+    var riders = missions[mid];
+    if (riders) {
+      Object.keys(riders).forEach(function (rid) { removeResponder(riders[rid]); });
+      delete missions[mid];
+    }
+    var incident = incidents[mid];
+    if (incident) {
+      groups.incidents.removeLayer(incident.marker);
+      groups.incidents.removeLayer(incident.circle);
+      delete incidents[mid];
+    }
+    if (selection && (selection.mission === mid || selection.kind === 'incident' && selection.id === mid)) {
+      setSelection(null);
+    }
+  }
+
+  // ------------------------------------------------------------------ runner preview
+
+  var runnerLayer = [];
+  var previewCircle = null;
+
+  function setRunners(op) {
+    groups.runners.clearLayers();
+    runnerLayer = [];
+    previewCircle = null;
+    if (!op.centre) { return; }
+    var colour = colourOf(cfg.styles.runner);
+    previewCircle = L.circle([num(op.centre.lat), num(op.centre.lon)], {
+      radius: num(op.centre.radius_m), pane: 'links', interactive: false,
+      color: colour, weight: 1.5, opacity: 0.7, dashArray: '3 6', fill: false
+    }).addTo(groups.runners);
+    op.items.forEach(function (item) {
+      var m = L.circleMarker([num(item.lat), num(item.lon)], {
+        pane: 'runners', radius: item.would_alert ? 5 : 3.5,
+        color: item.would_alert ? '#0B1520' : colour, weight: item.would_alert ? 1.5 : 1,
+        fillColor: colour, fillOpacity: item.would_alert ? 0.95 : 0.35
+      });
+      m.bindPopup(function () {
+        return popupNode(item.alias, [
+          ['Distance', item.distance], ['Travels by', item.mode],
+          ['Alert', item.would_alert ? 'Among the nearest — would be alerted' : 'Not among the nearest']
+        ]);
+      });
+      m.on('click', function () { sendItemClick('runner', item.id, ''); });
+      m.addTo(groups.runners);
+      runnerLayer.push({ item: item, marker: m });
+    });
+  }
+
+  // ------------------------------------------------------------------ selection, views
+
+  function findItem(kind, id, mission) {
+    if (kind === 'responder') {
+      var riders = missions[mission];
+      var entry = riders && riders[id];
+      return entry ? { latlng: entry.marker.getLatLng(), layer: entry.marker } : null;
+    }
+    if (kind === 'incident') {
+      var inc = incidents[id];
+      return inc ? { latlng: inc.marker.getLatLng(), layer: inc.marker } : null;
+    }
+    if (kind === 'aed') {
+      var ll = aedLatLng(id);
+      return ll ? { latlng: ll, layer: null } : null;
+    }
+    if (kind === 'runner') {
+      for (var k = 0; k < runnerLayer.length; k++) {
+        if (runnerLayer[k].item.id === id) { return { latlng: runnerLayer[k].marker.getLatLng(), layer: runnerLayer[k].marker }; }
+      }
+    }
+    return null;
+  }
+
+  function placeHalo() {
+    var found = selection ? findItem(selection.kind, selection.id, selection.mission) : null;
+    if (!found) {
+      if (halo) { groups.selection.removeLayer(halo); halo = null; }
+      return null;
+    }
+    if (!halo) {
+      halo = L.marker(found.latlng, {
+        pane: 'selection', interactive: false, keyboard: false,
+        icon: L.divIcon({ className: 'amk-halo', html: '', iconSize: [40, 40], iconAnchor: [20, 20] })
+      }).addTo(groups.selection);
+    } else {
+      halo.setLatLng(found.latlng);
+    }
+    return found;
+  }
+
+  function setSelection(sel) {
+    selection = sel;
+    return placeHalo();
+  }
+
+  function select(op) {
+    if (!KINDS[op.kind]) { throw new Error('unknown kind ' + op.kind); }
+    var found = setSelection({ kind: op.kind, id: op.id, mission: op.mission || '' });
+    if (!found) { return; }
+    if (op.kind === 'aed' && map.getZoom() < cfg.unclusterZoom) {
+      map.setView(found.latlng, cfg.unclusterZoom, { animate: false });
+    } else if (!map.getBounds().pad(-0.15).contains(found.latlng)) {
+      map.panTo(found.latlng, { animate: false });
+    }
+  }
+
+  function fitIncident(op) {
+    var ids = op.mission ? [op.mission] : Object.keys(incidents);
+    var bounds = null;
+    ids.forEach(function (id) {
+      var inc = incidents[id];
+      if (!inc) { return; }
+      var b = inc.circle.getBounds();
+      bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+    });
+    if (bounds) { map.fitBounds(bounds, { padding: [24, 24], animate: false }); }
+  }
+
+  function showAll() {
+    var bounds = null;
+    function add(ll) { bounds = bounds ? bounds.extend(ll) : L.latLngBounds(ll, ll); }
+    Object.keys(incidents).forEach(function (id) {
+      var b = incidents[id].circle.getBounds();
+      add(b.getSouthWest()); add(b.getNorthEast());
+    });
+    Object.keys(missions).forEach(function (mid) {
+      var riders = missions[mid];
+      Object.keys(riders).forEach(function (rid) { add(riders[rid].marker.getLatLng()); });
+    });
+    runnerLayer.forEach(function (r) { add(r.marker.getLatLng()); });
+    if (!bounds) { bounds = L.latLngBounds(cfg.denmark); }
+    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false });
+  }
+
+  function setView(op) {
+    map.setView([num(op.lat), num(op.lon)], op.zoom === null || op.zoom === undefined ? map.getZoom() : op.zoom, { animate: false });
+  }
+
+  // ------------------------------------------------------------------ controls
+
+  function addControls() {
+    var Actions = L.Control.extend({
+      options: { position: 'topleft' },
+      onAdd: function () {
+        var box = el('div', 'leaflet-bar amk-actions');
+        var inc = el('a', 'amk-action', 'Incident');
+        inc.href = '#'; inc.title = 'Zoom to the incident(s)'; inc.setAttribute('role', 'button');
+        var all = el('a', 'amk-action', 'All');
+        all.href = '#'; all.title = 'Show everything on the map'; all.setAttribute('role', 'button');
+        L.DomEvent.on(inc, 'click', function (e) { L.DomEvent.preventDefault(e); fitIncident({}); });
+        L.DomEvent.on(all, 'click', function (e) { L.DomEvent.preventDefault(e); showAll(); });
+        box.appendChild(inc); box.appendChild(all);
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      }
+    });
+    new Actions().addTo(map);
+
+    var Legend = L.Control.extend({
+      options: { position: 'bottomleft' },
+      onAdd: function () {
+        var box = el('div', 'amk-legend');
+        var toggle = el('button', 'amk-legend-toggle', 'Legend');
+        toggle.type = 'button';
+        var body = el('div', 'amk-legend-body');
+        function section(title, entries, isAed) {
+          body.appendChild(el('div', 'amk-legend-title', title));
+          entries.forEach(function (style) {
+            var row = el('div', 'amk-legend-row' + (style.faded ? ' amk-faded' : ''));
+            row.appendChild(legendSwatch(style, isAed));
+            row.appendChild(el('span', null, style.label));
+            body.appendChild(row);
+          });
+        }
+        var s = cfg.styles;
+        section('Responders (number = rank)', s.responder_order.map(function (k) { return s.responders[k]; }), false);
+        section('AEDs now', s.aed_order.map(function (k) { return s.aeds[k]; }), true);
+        var inc = el('div', 'amk-legend-row');
+        var sw = el('span', 'amk-legend-swatch amk-legend-incident');
+        inc.appendChild(sw);
+        inc.appendChild(el('span', null, s.incident.label));
+        body.appendChild(el('div', 'amk-legend-title', 'Mission'));
+        body.appendChild(inc);
+        var clusterRow = el('div', 'amk-legend-row');
+        clusterRow.appendChild(el('span', 'amk-legend-swatch amk-legend-cluster', '12'));
+        clusterRow.appendChild(el('span', null, 'AED group: green share usable now'));
+        body.appendChild(clusterRow);
+        L.DomEvent.on(toggle, 'click', function () { box.classList.toggle('amk-collapsed'); });
+        box.appendChild(toggle);
+        box.appendChild(body);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    new Legend().addTo(map);
+  }
+
+  // ------------------------------------------------------------------ Python link
+
+  function sendItemClick(kind, id, mission) {
+    if (bridge) { bridge.itemClicked(kind, String(id), String(mission || '')); }
+  }
+
+  function connectBridge() {
+    if (typeof QWebChannel === 'undefined' || !window.qt || !qt.webChannelTransport) {
+      throw new Error('Qt web channel is not available');
+    }
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      bridge = channel.objects.amkBridge;
+      map.on('click', function (e) { bridge.mapClicked(e.latlng.lat, e.latlng.lng); });
+      bridge.pageReady(JSON.stringify({ leaflet: L.version, zoom: map.getZoom() }));
+    });
+  }
+
+  // ------------------------------------------------------------------ public entry points
+
+  var OPS = {
+    incident: setIncident,
+    responders: setResponders,
+    positions: queueMoves,
+    clear_mission: clearMission,
+    aeds: loadAeds,
+    aed_updates: function (op) { upsertAeds(op.items); },
+    aed_availability: setAvailability,
+    runners: setRunners,
+    select: select,
+    clear_selection: function () { setSelection(null); },
+    fit_incident: fitIncident,
+    show_all: showAll,
+    view: setView
+  };
+
+  function apply(ops) {
+    for (var k = 0; k < ops.length; k++) {
+      var op = ops[k];
+      try {
+        if (!(op.seq > lastSeq)) { throw new Error('delta ' + op.seq + ' after ' + lastSeq + ': out of order'); }
+        var fn = OPS[op.op];
+        if (!fn) { throw new Error('unknown delta ' + op.op); }
+        fn(op);
+        lastSeq = op.seq;
+        applied += 1;
+      } catch (err) {
+        lastSeq = Math.max(lastSeq, op.seq || 0);
+        console.error('AMK.apply ' + op.op + ': ' + (err && err.stack ? err.stack : err));
+      }
+    }
+    return lastSeq;
+  }
+
+  function boot(leafletMap, config) {
+    map = leafletMap;
+    cfg = config;
+    Object.keys(cfg.layers).forEach(function (key) { groups[key] = window[cfg.layers[key]]; });
+    renderers.links = L.svg({ pane: 'links' });
+    map.setMinZoom(cfg.minZoom);
+    map.setMaxZoom(cfg.maxZoom);
+    drawBasemap();
+    addControls();
+    map.on('moveend zoomend', function () { renderAeds(false); });
+    map.on('popupopen', function (e) { openPopupNow = e.popup; });
+    map.on('popupclose', function (e) { if (openPopupNow === e.popup) { openPopupNow = null; } });
+    map.on('overlayadd overlayremove', function () { renderAeds(false); });
+    connectBridge();
+  }
+
+  // Everything a test or a developer may ask the page, as plain JSON-able values.
+  function snapshotState() {
+    var out = { lastSeq: lastSeq, applied: applied, zoom: map.getZoom(), centre: map.getCenter(),
+                incidents: {}, missions: {}, aeds: { count: aeds.ids.length, byAvailability: {}, markers: 0, clusters: 0 },
+                runners: runnerLayer.map(function (r) { return { id: r.item.id, would_alert: r.item.would_alert }; }),
+                selection: selection, halo: halo ? [halo.getLatLng().lat, halo.getLatLng().lng] : null,
+                pendingMoves: pendingMoves.size, metrics: metrics };
+    Object.keys(incidents).forEach(function (id) {
+      var inc = incidents[id];
+      out.incidents[id] = { lat: inc.item.lat, lon: inc.item.lon, radius_m: inc.circle.getRadius(),
+                            address: inc.item.address, note: inc.item.note };
+    });
+    Object.keys(missions).forEach(function (mid) {
+      var riders = missions[mid];
+      out.missions[mid] = {};
+      Object.keys(riders).forEach(function (rid) {
+        var e = riders[rid], ll = e.marker.getLatLng();
+        out.missions[mid][rid] = { alias: e.item.alias, rank: e.item.rank, look: e.item.look,
+                                   lat: ll.lat, lon: ll.lng, faded: e.marker.getElement() ? e.marker.getElement().classList.contains('amk-faded') : null,
+                                   line: e.line ? e.line.getLatLngs().map(function (p) { return [p.lat, p.lng]; }) : null };
+      });
+    });
+    aeds.avail.forEach(function (a) { out.aeds.byAvailability[a] = (out.aeds.byAvailability[a] || 0) + 1; });
+    aedMarkers.forEach(function (m, key) { if (key.charAt(0) === 'c') { out.aeds.clusters += 1; } else { out.aeds.markers += 1; } });
+    return out;
+  }
+
+  function openPopup(kind, id, mission) {
+    if (kind === 'aed') { return openAed(id); }
+    var found = findItem(kind, id, mission);
+    if (!found || !found.layer) { return false; }
+    found.layer.openPopup();
+    return true;
+  }
+
+  var openPopupNow = null;
+
+  function popupText() {
+    var element = openPopupNow && openPopupNow.getElement();
+    var node = element && element.querySelector('.leaflet-popup-content');
+    return node ? node.textContent : null;
+  }
+
+  window.AMK = Object.freeze({
+    boot: boot,
+    apply: apply,
+    state: snapshotState,
+    openPopup: openPopup,
+    popupText: popupText,
+    pointOf: function (lat, lon) { var p = map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; },
+    latLngAt: function (x, y) { var ll = map.containerPointToLatLng([x, y]); return [ll.lat, ll.lng]; }
+  });
+
+  window.addEventListener('unhandledrejection', function (e) {
+    console.error('unhandled promise rejection: ' + (e.reason && e.reason.stack ? e.reason.stack : e.reason));
+  });
+}());
