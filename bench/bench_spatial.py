@@ -255,6 +255,16 @@ def main() -> None:
         overlay.move(ids[i], lats[i] + 0.001, lons[i])
     t_overlay = _median_per_call(lambda a, o: overlay.nearest(a, o, k, radius), points)
     print(f"  query with 1,000 moves buffered (no rebuild): {t_overlay * 1e6:.1f} µs")
+    compacts = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        overlay.compact()
+        compacts.append(time.perf_counter() - started)
+        overlay.move(ids[0], lats[0], lons[0])
+    print(
+        f"  compact() (the rebuild, when the owner has idle time): "
+        f"median {statistics.median(compacts) * 1e3:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -6,21 +6,24 @@ bit. The index therefore never trusts its own geometry for the answer: a conserv
 finds candidates and the final distances come from :func:`~console.domain.geometry.haversine_m`
 itself, ranked by distance and then id, exactly as a brute-force scan would rank them.
 
-Why a cKDTree on unit-sphere xyz. Measured with ``bench/bench_spatial.py`` on 57,307 runners over
-Denmark (2 shared cores): scipy's cKDTree answers one "20 nearest within 5 km" in about 16 µs of
-C time, the whole exact query here in ~40 µs; a dict-of-cells grid in pure Python and numpy was
-several times slower because every query pays Python/numpy overhead per visited cell, and the
-right cell size differs by two orders of magnitude between Copenhagen and West Jutland. A numpy
-brute-force scan is ~3 ms. Straight-line (chord) distance on the unit sphere is monotonic in
-great-circle distance, so the tree's order is the true order up to rounding; a slack of a
-micrometre (plus 1e-9 relative) absorbs that rounding, and any near-tie at the candidate frontier
-makes the query widen instead of guessing.
+Why a cKDTree on unit-sphere xyz. Measured with ``bench/bench_spatial.py`` on the 57,307 runners
+of ``generate_world`` (2 shared cores, other jobs running): one "20 nearest within 5 km" takes
+~42 µs here, of which ~16 µs is scipy's tree query itself (mostly its per-call overhead) and most
+of the rest is 20 exact haversine_m evaluations in Python. A grid of 1.1 km cells searched ring by
+ring, with numpy per ring, took ~145-170 µs: every query pays numpy's per-call overhead on several
+cells, and one cell size cannot suit both Copenhagen and West Jutland. A numpy brute-force scan
+takes ~2.3-3 ms (55x). Chord distance on the unit sphere is monotonic in great-circle distance, so
+the tree's order is the true order up to rounding; a slack of a micrometre (plus 1e-9 relative)
+absorbs that rounding, and a near-tie at the candidate frontier makes the query widen rather
+than guess. Tree entries are stored in the tree's leaf order, so that one query's candidates sit
+together in memory (measured on shuffled input: ~55 µs per query become ~45 µs).
 
 Why moves are buffered. Runners report positions all the time and alerts are rare (about ten a
-day), so a move must cost a dict write, not a tree rebuild. Moved, inserted and removed ids mark
-their tree entry stale; their current positions sit in a small numpy overlay that queries scan
-vectorised. When the overlay is full the next query rebuilds the tree once (~10 ms for the
-national set), so a burst of 10,000 moves costs a few microseconds per move, amortised.
+day), so a move must cost a dict write, not a tree rebuild. A moved, inserted or removed id marks
+its tree entry stale; its current position sits in a numpy overlay that queries scan vectorised
+(1,000 buffered moves: ~90 µs per query). When the overlay is full, the next query (or an idle
+:meth:`PointIndex.compact`) rebuilds the tree: 60-170 ms for the national set depending on load,
+so 10,000 moves and one query cost ~10-25 µs per move, amortised, almost all of it the rebuild.
 """
 
 from __future__ import annotations
@@ -161,17 +164,14 @@ class PointIndex:
         self._threshold = rebuild_threshold
         # The truth: every id's current position.
         self._pos: dict[str, tuple[float, float]] = {}
-        # The tree and the snapshot it was built from, in the tree's leaf order so that the few
-        # entries one query touches sit next to each other in memory (measured: 1.5x faster).
+        # The tree and the snapshot it was built from. Each row holds haversine_m's own
+        # intermediate values for the point, radians(lat) and cos(radians(lat)) from the same
+        # math calls (so _measure gives the same bits), then lon and id. Rows are in the tree's
+        # leaf order and allocated together, so the ~20 rows one query reads share cache lines
+        # (measured: 10 µs faster than input order, 5 µs faster than one list per column).
         self._tree: cKDTree | None = None
-        self._base_ids: list[str] = []
+        self._base_rows: list[tuple[float, float, float, str]] = []
         self._base_index: dict[str, int] = {}
-        # Per entry, haversine_m's own intermediate values for the point: radians(lat) and
-        # cos(radians(lat)) from the same math calls, so _measure gives the same bits. Plain
-        # lists: indexing one beats gathering from a numpy array for the ~20 entries a query uses.
-        self._base_phi: list[float] = []
-        self._base_cos: list[float] = []
-        self._base_lon: list[float] = []
         # Tree entries that no longer tell the truth (moved or removed since the build).
         self._stale: set[int] = set()
         # The overlay: current positions of changed ids, scanned at query time.
@@ -182,6 +182,8 @@ class PointIndex:
         self._slots_used = 0
         # Set when the overlay overflowed or a bulk load arrived: the next query rebuilds first.
         self._needs_rebuild = False
+        # Inserts, moves and removes since the tree was built.
+        self._pending = 0
 
     # -- changes ------------------------------------------------------------------------------
 
@@ -205,6 +207,7 @@ class PointIndex:
         if point_id not in self._pos:
             raise UnknownPointId(f"cannot remove {point_id!r}: no such point in the index")
         del self._pos[point_id]
+        self._pending += 1
         if self._needs_rebuild:
             return
         base = self._base_index.get(point_id)
@@ -234,10 +237,26 @@ class PointIndex:
         for point_id, lat, lon in zip(ids, lat_list, lon_list, strict=True):
             self._pos[point_id] = (float(lat), float(lon))
         if seen:
+            self._pending += len(seen)
             self._needs_rebuild = True
+
+    @property
+    def pending_changes(self) -> int:
+        """Inserts, moves and removes not yet folded into the tree (queries scan them)."""
+        return self._pending
+
+    def compact(self) -> None:
+        """Fold buffered changes into the tree now, so that the next query does not pay for it.
+
+        Optional: an owner with idle time (a timer between bursts of position updates) may call
+        it; otherwise the first query after the buffer overflows rebuilds.
+        """
+        if self._pending:
+            self._rebuild()
 
     def _place(self, point_id: str, lat: float, lon: float) -> None:
         self._pos[point_id] = (lat, lon)
+        self._pending += 1
         if self._needs_rebuild:
             return
         slot = self._slot_of.get(point_id)
@@ -263,15 +282,19 @@ class PointIndex:
         xyz = _unit_xyz_array(positions[:, 0], positions[:, 1])
         if count:
             # Build once to learn the leaf order, then again on the points in that order, so a
-            # query's candidates are neighbours in memory too (measured: ~10 µs of ~50 saved).
+            # query's candidates are neighbours in memory too (see the module docstring).
             order = cKDTree(xyz, balanced_tree=False, compact_nodes=False).indices
             xyz, positions = xyz[order], positions[order]
             ids = np.array(ids, dtype=object)[order].tolist()
         self._tree = cKDTree(xyz, balanced_tree=False, compact_nodes=False) if count else None
-        self._base_phi = list(map(math.radians, positions[:, 0].tolist()))
-        self._base_cos = list(map(math.cos, self._base_phi))
-        self._base_lon = positions[:, 1].tolist()
-        self._base_ids = ids
+        radians, cos = math.radians, math.cos
+        # lon * 1.0 is lon to the bit (-0.0 included) but a new float, allocated beside its row.
+        self._base_rows = [
+            (phi := radians(lat), cos(phi), lon * 1.0, point_id)
+            for lat, lon, point_id in zip(
+                positions[:, 0].tolist(), positions[:, 1].tolist(), ids, strict=True
+            )
+        ]
         self._base_index = dict(zip(ids, range(count), strict=True))
         self._stale = set()
         self._slot_of = {}
@@ -279,6 +302,7 @@ class PointIndex:
         self._slot_xyz.fill(np.nan)
         self._slots_used = 0
         self._needs_rebuild = False
+        self._pending = 0
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -307,7 +331,7 @@ class PointIndex:
         found: list[tuple[float, str]] = []
         if self._tree is not None:
             if math.isinf(bound):
-                indices: list[int] = list(range(len(self._base_ids)))
+                indices: list[int] = list(range(len(self._base_rows)))
             else:
                 indices = self._tree.query_ball_point(q, bound, return_sorted=False)
             self._measure(lat, lon, indices, found)
@@ -393,7 +417,7 @@ class PointIndex:
         least (inf when none was left out)."""
         if self._tree is None:
             return [], _NO_CHORDS, math.inf
-        n_base = len(self._base_ids)
+        n_base = len(self._base_rows)
         fetch = min(want, n_base)
         # k=fetch returns scalars when fetch is 1; k=[1] returns arrays.
         chords, idx = self._tree.query(q, k=fetch if fetch > 1 else [1], distance_upper_bound=bound)
@@ -455,20 +479,18 @@ class PointIndex:
             return
         phi1 = math.radians(lat)
         cos1 = math.cos(phi1)
-        base_ids, base_phi, base_cos, base_lon = (
-            self._base_ids,
-            self._base_phi,
-            self._base_cos,
-            self._base_lon,
-        )
+        rows = self._base_rows
         radians, sin, sqrt, asin = math.radians, math.sin, math.sqrt, math.asin
         two_r = 2 * EARTH_RADIUS_M
         append = found.append
         for i in indices:
-            dphi = base_phi[i] - phi1
-            dlmb = radians(base_lon[i] - lon)
-            a = sin(dphi / 2) ** 2 + cos1 * base_cos[i] * sin(dlmb / 2) ** 2
-            append((two_r * asin(min(1.0, sqrt(a))), base_ids[i]))
+            phi2, cos2, lon2, point_id = rows[i]
+            dphi = phi2 - phi1
+            dlmb = radians(lon2 - lon)
+            a = sin(dphi / 2) ** 2 + cos1 * cos2 * sin(dlmb / 2) ** 2
+            root = sqrt(a)
+            # min(1.0, root) without the builtin call: a is never NaN, so the same value.
+            append((two_r * asin(root if root < 1.0 else 1.0), point_id))
 
     def _measure_overlay(
         self, lat: float, lon: float, point_ids: list[str], found: list[tuple[float, str]]

@@ -196,6 +196,11 @@ class IndexMachine(RuleBasedStateMachine):
             self.index.bulk_load(ids, lats, lons)
             self.model.update(batch)
 
+    @rule()
+    def compact(self) -> None:
+        self.index.compact()
+        assert self.index.pending_changes == 0
+
     @precondition(lambda self: bool(self.model))
     @rule(
         pos=positions_st,
@@ -363,6 +368,28 @@ def test_removed_then_reinserted_id_is_found_at_its_new_place() -> None:
     index.insert("a", 56.0, 10.0)
     assert [n.id for n in index.nearest(55.0, 12.0, 2, 5_000.0)] == ["b"]
     assert [n.id for n in index.nearest(56.0, 10.0, 2, 5_000.0)] == ["a"]
+
+
+def test_changes_are_buffered_until_a_query_or_compact_folds_them_in() -> None:
+    points: Points = {
+        f"r{i}": destination_point(*COPENHAGEN, 36.0 * i, 100.0 * i) for i in range(10)
+    }
+    index = PointIndex()
+    index.bulk_load(list(points), [p[0] for p in points.values()], [p[1] for p in points.values()])
+    assert index.pending_changes == 10
+    assert index.nearest(*COPENHAGEN, 3, 5_000.0) == brute_force(points, *COPENHAGEN, 3, 5_000.0)
+    assert index.pending_changes == 0  # the query built the tree
+    for point_id in ("r1", "r2", "r3"):
+        points[point_id] = destination_point(*COPENHAGEN, 0.0, 5.0)
+        index.move(point_id, *points[point_id])
+    index.remove("r4")
+    del points["r4"]
+    assert index.pending_changes == 4
+    assert index.nearest(*COPENHAGEN, 3, 5_000.0) == brute_force(points, *COPENHAGEN, 3, 5_000.0)
+    assert index.pending_changes == 4  # a small buffer is scanned, not rebuilt
+    index.compact()
+    assert index.pending_changes == 0
+    assert index.within(*COPENHAGEN, 5_000.0) == brute_force(points, *COPENHAGEN, math.inf, 5_000.0)
 
 
 # --------------------------------------------------------------------------- errors
