@@ -310,7 +310,9 @@ class MapView(QWidget):
     def snapshot(self, path: Path | str | None = None) -> QImage:
         """The map as it is on screen now; saved as PNG too when ``path`` is given."""
         image = self._web.grab().toImage()
-        if path is not None and not image.save(str(path), b"PNG"):
+        # The stubs type the format as bytes, PySide itself accepts only str.
+        saved = path is None or image.save(str(path), "PNG")  # type: ignore[call-overload]
+        if not saved:
             raise OSError(f"could not write the map snapshot to {path}")
         return image
 
