@@ -119,11 +119,11 @@ def _distance_floor(chord: float) -> float:
 
 
 def _check_point(lat: float, lon: float) -> None:
-    # The common case (plain floats on the globe) without validate_lat_lon's ABC checks, which
-    # cost more than the rest of a query's bookkeeping; anything else gets its full verdict.
+    # The common case (floats, numpy's included, on the globe) without validate_lat_lon's ABC
+    # checks, which cost more than a query's bookkeeping; anything else gets its full verdict.
     if (
-        type(lat) is float
-        and type(lon) is float
+        isinstance(lat, float)
+        and isinstance(lon, float)
         and -90.0 <= lat <= 90.0
         and -180.0 <= lon <= 180.0
     ):

@@ -10,6 +10,7 @@ import math
 import random
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -358,6 +359,20 @@ def test_empty_index_and_k_zero_answer_nothing() -> None:
     index.remove("a")
     assert len(index) == 0
     assert index.nearest(*COPENHAGEN, 1, 5_000.0) == []
+
+
+def test_numpy_coordinates_are_stored_as_plain_floats_and_measure_the_same() -> None:
+    index = PointIndex()
+    index.bulk_load(["a"], np.array([55.0]), np.array([12.0]))  # a tree of one point
+    index.insert("b", np.float64(55.0), np.float64(12.0005))
+    assert type(index.position("a")[0]) is float
+    assert type(index.position("b")[1]) is float
+    points: Points = {"a": (55.0, 12.0), "b": (55.0, 12.0005)}
+    assert index.nearest(np.float64(55.0), 12.001, 3, 1_000.0) == brute_force(
+        points, 55.0, 12.001, 3, 1_000.0
+    )
+    with pytest.raises(InvalidCoordinate, match="NaN"):
+        index.bulk_load(["c"], np.array([np.nan]), np.array([12.0]))
 
 
 def test_removed_then_reinserted_id_is_found_at_its_new_place() -> None:
