@@ -94,7 +94,8 @@ def main() -> int:
     print("QtWebEngine cannot load on this machine:", file=sys.stderr)
     print(error.splitlines()[-1] if error else "", file=sys.stderr)
     if missing:
-        print(f"Install these system packages: apt-get install {' '.join(missing)}", file=sys.stderr)
+        names = " ".join(missing)
+        print(f"Install these system packages: apt-get install {names}", file=sys.stderr)
     return 1
 
 
