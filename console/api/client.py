@@ -125,6 +125,14 @@ class Message:
             raise ModelError("message: runner_id must be a string or null")
         return cls(ident, text, runner_id, at)
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "runner_id": self.runner_id,
+            "at": format_time(self.at),
+        }
+
 
 CommandResult = Mission | Message
 
@@ -573,8 +581,10 @@ async def _stream_messages(
     messages = source.aiter_sse()
     try:
         async for message in messages:
-            if not message.data and not message.event:
-                continue  # a bare id/retry message carries no event
+            if not message.data:
+                # The SSE spec dispatches nothing with an empty data buffer; httpx-sse yields
+                # one (keeping the last id) for the blank line after each keep-alive comment.
+                continue
             yield read_event_text(message.data, seq_hint=parse_seq(message.id))
     except httpx.TimeoutException as exc:
         raise ApiTimeout(f"{what}: nothing received in time") from exc

@@ -1,0 +1,340 @@
+"""Live event sync: the server's event log into the local cache, never losing or doubling one.
+
+One loop, for the console's whole life:
+
+1. **Catch up** with the JSON paging form of ``GET /v1/events`` from the seq stored in the cache
+   (state ``catching_up``): the cache, not memory, says where to resume, so a stream that
+   dropped before its first event, a console restart and a crash all resume at the same place.
+2. **Follow** the SSE stream from that seq (``Last-Event-ID``; state ``live``). Events are
+   written in batches: whatever arrived while the previous batch was being committed goes into
+   the next one, so a burst costs few transactions and a lone event is written at once.
+3. A **gap** (a seq after the next expected one) means the stream lost something: the sync
+   catches up from the cache's seq before writing the batch. Events are never skipped.
+4. A **watchdog** declares the link ``stale`` when nothing at all, not even the server's
+   keep-alive comment, has arrived for ``stale_after_s`` (20 s; the server sends one every 15 s)
+   and drops the connection. Any failure leads to ``offline`` and a new attempt after a capped
+   exponential backoff with jitter.
+
+Bad data (unreadable JSON, an unknown event type, an event for a mission never created) is
+logged, counted and shown as a link warning; the stream goes on. A refused login stops the loop
+in ``unauthorised`` until :meth:`EventSync.credentials_changed` (retrying a wrong password would
+lock the account).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from typing import Final
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from console.api.client import MAX_PAGE_LIMIT, DispatchClient
+from console.api.problems import (
+    ApiError,
+    ApiProblem,
+    Forbidden,
+    TooManyRequests,
+    Unauthorised,
+)
+from console.api.wire import Rejected
+from console.cache.store import Cache, IngestResult
+from console.domain.model import Event
+from console.services.clock import Clock, SystemClock
+from console.services.link import Backoff, LinkState, LinkStatus
+from console.services.observable import Observable, Unsubscribe
+
+log = logging.getLogger("console.services.sync")
+
+#: The contract's keep-alive comes at least every 15 s; 20 s of silence means the link is stale.
+STALE_AFTER_S: Final = 20.0
+#: How many stream messages may wait for the cache before the reader stops reading (TCP then
+#: slows the server down instead of the console's memory growing).
+QUEUE_LIMIT: Final = 10_000
+
+
+@dataclass
+class SyncStats:
+    """Counters for the status bar and the tests."""
+
+    stored: int = 0
+    duplicates: int = 0
+    bad_events: int = 0
+    connects: int = 0
+    catch_ups: int = 0
+    gaps: int = 0
+    stale: int = 0
+    failures: int = 0
+
+
+class _Stale(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _StreamEnd:
+    error: Exception | None
+
+
+_Item = Event | Rejected | _StreamEnd
+
+
+class EventSync:
+    """Keeps the cache in step with the server's event log; see the module docstring."""
+
+    def __init__(
+        self,
+        client: DispatchClient,
+        cache: Cache,
+        *,
+        clock: Clock | None = None,
+        stale_after_s: float = STALE_AFTER_S,
+        backoff: Backoff | None = None,
+        rng: random.Random | None = None,
+        page_limit: int = MAX_PAGE_LIMIT,
+        batch_max: int = 1000,
+    ) -> None:
+        if stale_after_s <= 0:
+            raise ValueError(f"stale_after_s must be positive, got {stale_after_s}")
+        if not 1 <= page_limit <= MAX_PAGE_LIMIT:
+            raise ValueError(f"page_limit must be 1–{MAX_PAGE_LIMIT}, got {page_limit}")
+        self.client = client
+        self.cache = cache
+        self.clock: Clock = clock or SystemClock()
+        self.stale_after_s = stale_after_s
+        self.backoff = backoff or Backoff()
+        self._rng = rng or random.Random()
+        self.page_limit = page_limit
+        self.batch_max = batch_max
+        self.stats = SyncStats()
+        self.status: Observable[LinkStatus] = Observable(
+            LinkStatus(LinkState.OFFLINE, self.clock.now(), "not connected yet"), "link status"
+        )
+        self._batch_callbacks: list[Callable[[IngestResult], None]] = []
+        self._credentials = asyncio.Event()
+        self._progress = asyncio.Event()
+        self._cursor = 0
+        self._last_activity = 0.0
+        self._reached_live = False
+
+    # ----------------------------------------------------------------- observing
+
+    @property
+    def cursor(self) -> int:
+        """The highest seq the cache holds, as far as this sync knows."""
+        return self._cursor
+
+    def on_batch(self, callback: Callable[[IngestResult], None]) -> Unsubscribe:
+        """Call ``callback`` after every committed batch (the services update their models)."""
+        self._batch_callbacks.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._batch_callbacks:
+                self._batch_callbacks.remove(callback)
+
+        return unsubscribe
+
+    async def wait_for_seq(self, seq: int) -> None:
+        """Return once the cache holds everything up to ``seq``."""
+        while self._cursor < seq:
+            tick = self._progress
+            await tick.wait()
+
+    def credentials_changed(self) -> None:
+        """New credentials were given to the client: leave ``unauthorised`` and try again."""
+        self._credentials.set()
+
+    # ----------------------------------------------------------------- the loop
+
+    async def run(self) -> None:
+        """Sync until cancelled."""
+        self._cursor = await self.cache.last_seq()
+        attempt = 0
+        while True:
+            self._reached_live = False
+            wait_at_least = 0.0
+            try:
+                await self._session()
+                reason = "the server ended the event stream"
+            except (Unauthorised, Forbidden) as exc:
+                log.warning("the dispatch server refused the console's login: %s", exc)
+                self._set(LinkState.UNAUTHORISED, exc.reason)
+                self._credentials.clear()
+                await self._credentials.wait()
+                attempt = 0
+                continue
+            except _Stale as exc:
+                reason = str(exc)
+            except TooManyRequests as exc:
+                reason = str(exc)
+                wait_at_least = exc.retry_after or 0.0
+            except (ApiError, ApiProblem) as exc:
+                reason = str(exc)
+            except SQLAlchemyError as exc:
+                log.error("the local cache failed while syncing: %s", exc)
+                reason = f"the local cache failed: {exc}"
+            self.stats.failures += 1
+            if self._reached_live:
+                attempt = 0
+            delay = max(wait_at_least, self.backoff.delay(attempt, self._rng))
+            attempt += 1
+            state = self.status.value.state
+            if state is not LinkState.STALE:
+                self._set(LinkState.OFFLINE, reason, retry_in_s=delay)
+            log.info("event stream lost (%s); next attempt in %.1f s", reason, delay)
+            await self.clock.sleep(delay)
+
+    async def _session(self) -> None:
+        self._cursor = await self.cache.last_seq()
+        await self._catch_up()
+        after = self._cursor
+        self._touch()
+        async with self.client.event_stream(
+            after, on_activity=self._touch, read_timeout_s=self.stale_after_s + 10.0
+        ) as stream:
+            self.stats.connects += 1
+            self._touch()
+            self._reached_live = True
+            self._set(LinkState.LIVE)
+            log.info("following the event stream after seq %d", after)
+            await self._follow(stream)
+
+    async def _catch_up(self) -> None:
+        """Fetch pages from the cache's seq until the server has nothing newer."""
+        self.stats.catch_ups += 1
+        self._set(LinkState.CATCHING_UP, f"fetching events after seq {self._cursor}")
+        while True:
+            after = self._cursor
+            page = await self.client.events_page(after, self.page_limit)
+            count = len(page.events) + len(page.rejected)
+            if count == 0:
+                return
+            self._after_batch(await self.cache.ingest(page.events, page.rejected))
+            self._touch()
+            if self._cursor <= after or count < self.page_limit:
+                return
+
+    async def _follow(self, stream: AsyncIterator[Event | Rejected]) -> None:
+        queue: asyncio.Queue[_Item] = asyncio.Queue(QUEUE_LIMIT)
+        reader = asyncio.ensure_future(self._read(stream, queue))
+        writer = asyncio.ensure_future(self._write(queue))
+        watchdog = asyncio.ensure_future(self._watch())
+        try:
+            done, _ = await asyncio.wait({writer, watchdog}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (reader, writer, watchdog):
+                task.cancel()
+            await asyncio.gather(reader, writer, watchdog, return_exceptions=True)
+        if watchdog in done:
+            self.stats.stale += 1
+            message = f"nothing received for {self.stale_after_s:g} s; reconnecting"
+            log.warning("event stream stale: %s", message)
+            self._set(LinkState.STALE, message)
+            raise _Stale(message)
+        writer.result()
+
+    async def _read(
+        self, stream: AsyncIterator[Event | Rejected], queue: asyncio.Queue[_Item]
+    ) -> None:
+        try:
+            async for item in stream:
+                await queue.put(item)
+        except ApiError as exc:
+            await queue.put(_StreamEnd(exc))
+        else:
+            await queue.put(_StreamEnd(None))
+
+    async def _write(self, queue: asyncio.Queue[_Item]) -> None:
+        while True:
+            batch = [await queue.get()]
+            while len(batch) < self.batch_max and not queue.empty():
+                batch.append(queue.get_nowait())
+            last = batch[-1]
+            end = last if isinstance(last, _StreamEnd) else None
+            items = [item for item in batch if not isinstance(item, _StreamEnd)]
+            if items:
+                await self._ingest_live(items)
+            if end is not None:
+                if end.error is not None:
+                    raise end.error
+                return
+
+    async def _ingest_live(self, items: list[Event | Rejected]) -> None:
+        events = [item for item in items if isinstance(item, Event)]
+        rejected = [item for item in items if isinstance(item, Rejected)]
+        if rejected:
+            # Not stored: the stream's copy may be what is broken. The JSON page brings the
+            # server's own copy; if that is unreadable too, the page's item is stored as such.
+            self._report_bad(
+                [f"unreadable on the stream, fetched again: {r.describe()}" for r in rejected]
+            )
+        fresh = sorted(e.seq for e in events if e.seq > self._cursor)
+        expected = self._cursor + 1
+        contiguous = all(seq == expected + index for index, seq in enumerate(fresh))
+        if rejected or not contiguous:
+            if not contiguous:
+                self.stats.gaps += 1
+                log.info(
+                    "the stream skipped from seq %d to %d: catching up first",
+                    self._cursor,
+                    fresh[0],
+                )
+            await self._catch_up()
+            self._set(LinkState.LIVE)
+        if events:
+            self._after_batch(await self.cache.ingest(events))
+        self._touch()
+
+    async def _watch(self) -> None:
+        while True:
+            idle = self.clock.monotonic() - self._last_activity
+            if idle >= self.stale_after_s:
+                return
+            await self.clock.sleep(self.stale_after_s - idle)
+
+    # ----------------------------------------------------------------- helpers
+
+    def _touch(self) -> None:
+        self._last_activity = self.clock.monotonic()
+
+    def _after_batch(self, result: IngestResult) -> None:
+        self.stats.stored += len(result.stored)
+        self.stats.duplicates += result.duplicates
+        self._cursor = max(self._cursor, result.last_seq)
+        if result.problems:
+            self._report_bad([problem.describe() for problem in result.problems])
+        for callback in list(self._batch_callbacks):
+            try:
+                callback(result)
+            except Exception:
+                log.exception("a subscriber of the event sync failed")
+        tick, self._progress = self._progress, asyncio.Event()
+        tick.set()
+
+    def _report_bad(self, descriptions: list[str]) -> None:
+        """Bad data is logged, counted and shown as a link warning; the sync goes on."""
+        self.stats.bad_events += len(descriptions)
+        for description in descriptions:
+            log.warning("bad event from the dispatch server: %s", description)
+        status = self.status.value
+        self.status.set(
+            replace(status, warnings=self.stats.bad_events, last_warning=descriptions[-1])
+        )
+
+    def _set(self, state: LinkState, detail: str = "", *, retry_in_s: float | None = None) -> None:
+        current = self.status.value
+        if current.state is state and current.detail == detail:
+            return
+        self.status.set(
+            LinkStatus(
+                state=state,
+                since=self.clock.now() if current.state is not state else current.since,
+                detail=detail,
+                warnings=current.warnings,
+                last_warning=current.last_warning,
+                retry_in_s=retry_in_s,
+            )
+        )
