@@ -142,8 +142,8 @@ def _world_px(lat: float, lon: float) -> tuple[float, float]:
 def town_labels(all_towns: Sequence[Town], spacing_px: float = LABEL_SPACING_PX) -> list[TownLabel]:
     """Each town with the first zoom at which its label is shown, biggest towns placed first.
 
-    Greedy in population order: a town waits until the zoom at which every bigger label already
-    shown is at least ``spacing_px`` away (distances double with each zoom level).
+    Greedy in population order: a town waits until the zoom from which on it stays at least
+    ``spacing_px`` away from every bigger town's label (distances double with each zoom level).
     """
     order = sorted(all_towns, key=lambda t: (-t.population, t.name))
     placed: list[tuple[float, float, int]] = []
@@ -151,10 +151,11 @@ def town_labels(all_towns: Sequence[Town], spacing_px: float = LABEL_SPACING_PX)
     for town in order:
         x, y = _world_px(town.lat, town.lon)
         zoom = _base_zoom(town.population)
+        # Both labels show from the later of the two zooms on; distances only grow from there.
         while zoom <= LAST_LABEL_ZOOM:
-            scale = 2.0**zoom
             if all(
-                z > zoom or math.hypot(px - x, py - y) * scale >= spacing_px for px, py, z in placed
+                math.hypot(px - x, py - y) * 2.0 ** max(zoom, z) >= spacing_px
+                for px, py, z in placed
             ):
                 break
             zoom += 1

@@ -53,9 +53,9 @@ PANES: Final = {
     "links": (410, False),
     "aeds": (560, True),
     "runners": (580, True),
-    "incidents": (600, True),
-    "responders": (620, True),
-    "selection": (640, False),
+    "selection": (590, False),
+    "responders": (600, True),
+    "incidents": (620, True),
 }
 
 #: Layer groups (key, name in the layer control, listed there).

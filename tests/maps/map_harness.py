@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent
@@ -69,9 +71,9 @@ class LogProblems(logging.Handler):
         return taken
 
 
-def open_view(**kwargs: Any) -> MapView:
+def open_view(width: int = 1000, height: int = 700, **kwargs: Any) -> MapView:
     view = MapView(**kwargs)
-    view.resize(1000, 700)
+    view.resize(width, height)
     view.show()
     wait_until(lambda: view.is_ready, 20.0, "the map page to be ready")
     return view
@@ -84,3 +86,37 @@ def close_view(view: MapView) -> None:
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QApplication.processEvents()
     assert not blocked, f"the map page made requests that were blocked: {blocked}"
+
+
+def make_mbtiles(path: Path, tiles: dict[tuple[int, int, int], bytes], **metadata: str) -> Path:
+    """An MBTiles file with ``tiles`` at XYZ addresses (stored in TMS order, as the spec says)."""
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+    db.execute(
+        "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, "
+        "tile_data BLOB)"
+    )
+    meta = {"name": "test", "format": "png", "minzoom": "0", "maxzoom": "12", **metadata}
+    db.executemany("INSERT INTO metadata VALUES (?, ?)", meta.items())
+    db.executemany(
+        "INSERT INTO tiles VALUES (?, ?, ?, ?)",
+        [(z, x, (2**z - 1) - y, data) for (z, x, y), data in tiles.items()],
+    )
+    db.commit()
+    db.close()
+    return path
+
+
+def settle(view: MapView, pause_s: float = 0.2) -> None:
+    """Wait until the page has painted two frames after everything sent so far, then a moment
+    for the frame to reach the widget, so a snapshot shows the current state."""
+    run_js(
+        view,
+        "window.__amkFrames = 0; requestAnimationFrame(function () {"
+        " requestAnimationFrame(function () { window.__amkFrames = 2; }); }); 1",
+    )
+    wait_until(lambda: run_js(view, "window.__amkFrames") == 2, what="two painted frames")
+    deadline = time.monotonic() + pause_s
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)

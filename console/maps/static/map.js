@@ -35,7 +35,14 @@
   var frameTimer = null;
   var selection = null;    // {kind, id, mission}
   var halo = null;
-  var metrics = { lastAedsMs: null, lastAedsDrawnMs: null, frames: 0, frameMs: 0, movesApplied: 0 };
+  // Timings for bench/bench_map.py and tests; epoch values compare with Python's time.time().
+  var metrics = {
+    readyMs: null, lastAedsMs: null, lastAedsDrawnMs: null, lastAedsDrawnEpochMs: null,
+    lastApplyMs: null, lastApplyStartEpochMs: null, frames: 0, frameMs: 0, lastFrameMs: null,
+    movesApplied: 0
+  };
+
+  function epochMs() { return performance.timeOrigin + performance.now(); }
 
   // ------------------------------------------------------------------ small DOM helpers
 
@@ -101,7 +108,7 @@
     var stroke, fill, width;
     if (shape === 'ring') { fill = '#0B1520'; stroke = colour; width = 3; }
     else if (shape === 'cross') { fill = 'none'; stroke = colour; width = 3.2; }
-    else { fill = colour; stroke = '#0B1520'; width = 1.5; }
+    else { fill = colour; stroke = '#0B1520'; width = 2; }
     return '<svg xmlns="' + SVG_NS + '" width="' + size + '" height="' + size + '" viewBox="0 0 ' + size + ' ' + size + '">' +
       '<g fill="' + fill + '" stroke="' + stroke + '" stroke-width="' + width + '" stroke-linejoin="round" stroke-linecap="round">' +
       shapePath(shape, size) + '</g></svg>';
@@ -146,10 +153,10 @@
     if (!Number.isInteger(rank)) { throw new Error('rank must be an integer'); }
     icon = L.divIcon({
       className: 'amk-responder' + (style.faded ? ' amk-faded' : ''),
-      html: svgShape(style, 22) + '<span class="amk-rank">' + String(rank) + '</span>',
-      iconSize: [22, 22],
-      iconAnchor: [11, 11],
-      popupAnchor: [0, -10]
+      html: svgShape(style, 24) + '<span class="amk-rank">' + String(rank) + '</span>',
+      iconSize: [24, 24],
+      iconAnchor: [12, 12],
+      popupAnchor: [0, -11]
     });
     iconCache[key] = icon;
     return icon;
@@ -167,14 +174,14 @@
   }
 
   function clusterIcon(count, usable) {
-    var size = count < 10 ? 24 : count < 100 ? 28 : count < 1000 ? 34 : 40;
+    var size = count < 10 ? 22 : count < 100 ? 26 : count < 1000 ? 30 : 36;
     var h = size / 2, r = h - 2, circ = 2 * Math.PI * r;
     var share = count > 0 ? usable / count : 0;
     var green = colourOf(cfg.styles.aeds.always);
     var grey = colourOf(cfg.styles.aeds.closed_now);
     var svg = '<svg xmlns="' + SVG_NS + '" width="' + size + '" height="' + size + '">' +
-      '<circle cx="' + h + '" cy="' + h + '" r="' + r + '" fill="#0F1A24" stroke="' + grey + '" stroke-width="3"/>' +
-      '<circle cx="' + h + '" cy="' + h + '" r="' + r + '" fill="none" stroke="' + green + '" stroke-width="3" ' +
+      '<circle cx="' + h + '" cy="' + h + '" r="' + r + '" fill="#0F1A24" stroke="' + grey + '" stroke-width="2.5"/>' +
+      '<circle cx="' + h + '" cy="' + h + '" r="' + r + '" fill="none" stroke="' + green + '" stroke-width="2.5" ' +
       'stroke-dasharray="' + (share * circ).toFixed(2) + ' ' + circ.toFixed(2) + '" transform="rotate(-90 ' + h + ' ' + h + ')"/>' +
       '<text x="' + h + '" y="' + (h + 3.5) + '" text-anchor="middle" class="amk-cluster-count">' + String(count | 0) + '</text>' +
       '</svg>';
@@ -290,7 +297,14 @@
     var t1 = performance.now();
     metrics.lastAedsParts = { index: tIndex - t0, cluster: tCluster - tIndex, render: t1 - tCluster };
     metrics.lastAedsMs = t1 - t0;
-    requestAnimationFrame(function () { metrics.lastAedsDrawnMs = performance.now() - t0; });
+    metrics.lastAedsDrawnMs = null;
+    // The frame after next starts once the AEDs' frame has been painted.
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        metrics.lastAedsDrawnMs = performance.now() - t0;
+        metrics.lastAedsDrawnEpochMs = epochMs();
+      });
+    });
   }
 
   function upsertAeds(items) {
@@ -481,13 +495,17 @@
   }
 
   function incidentIcon() {
+    // A hollow target, drawn above the responders: the patient's spot stays visible even with
+    // arrived responders on it, and they stay visible through it.
     var colour = colourOf(cfg.styles.incident);
     return L.divIcon({
       className: 'amk-incident',
-      html: '<svg xmlns="' + SVG_NS + '" width="30" height="30" viewBox="0 0 30 30">' +
-        '<circle cx="15" cy="15" r="13" fill="' + colour + '" stroke="#FFFFFF" stroke-width="2.5"/>' +
-        '<path d="M15,8 L15,22 M8,15 L22,15" stroke="#FFFFFF" stroke-width="3.6" stroke-linecap="round"/></svg>',
-      iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -14]
+      html: '<svg xmlns="' + SVG_NS + '" width="36" height="36" viewBox="0 0 36 36">' +
+        '<circle cx="18" cy="18" r="14" fill="none" stroke="#0B1520" stroke-width="7"/>' +
+        '<circle cx="18" cy="18" r="14" fill="none" stroke="' + colour + '" stroke-width="4"/>' +
+        '<path d="M18,0 L18,8 M18,28 L18,36 M0,18 L8,18 M28,18 L36,18" stroke="' + colour + '" stroke-width="3"/>' +
+        '<circle cx="18" cy="18" r="2.5" fill="' + colour + '"/></svg>',
+      iconSize: [36, 36], iconAnchor: [18, 18], popupAnchor: [0, -16]
     });
   }
 
@@ -500,7 +518,7 @@
       entry = incidents[item.id] = { item: item };
       entry.circle = L.circle(ll, {
         radius: num(item.radius_m), pane: 'links', interactive: false,
-        color: colour, weight: 2, opacity: 0.9, dashArray: '8 6', fillColor: colour, fillOpacity: 0.06
+        color: colour, weight: 2, opacity: 0.9, dashArray: '8 6', fill: false
       }).addTo(groups.incidents);
       entry.marker = L.marker(ll, { icon: incidentIcon(), pane: 'incidents', zIndexOffset: 1000, keyboard: false })
         .addTo(groups.incidents);
@@ -651,9 +669,11 @@
     });
     pendingMoves.clear();
     if (haloMoved) { placeHalo(); }
+    var spent = performance.now() - t0;
     metrics.frames += 1;
     metrics.movesApplied += moved;
-    metrics.frameMs += performance.now() - t0;
+    metrics.frameMs += spent;
+    metrics.lastFrameMs = spent;
   }
 
   function clearMission(op) {
@@ -869,6 +889,7 @@
     }
     new QWebChannel(qt.webChannelTransport, function (channel) {
       bridge = channel.objects.amkBridge;
+      metrics.readyMs = performance.now();
       map.on('click', function (e) { bridge.mapClicked(e.latlng.lat, e.latlng.lng); });
       bridge.pageReady(JSON.stringify({ leaflet: L.version, zoom: map.getZoom() }));
     });
@@ -893,6 +914,8 @@
   };
 
   function apply(ops) {
+    metrics.lastApplyStartEpochMs = epochMs();
+    var t0 = performance.now();
     for (var k = 0; k < ops.length; k++) {
       var op = ops[k];
       try {
@@ -907,6 +930,7 @@
         console.error('AMK.apply ' + op.op + ': ' + (err && err.stack ? err.stack : err));
       }
     }
+    metrics.lastApplyMs = performance.now() - t0;
     return lastSeq;
   }
 
