@@ -25,11 +25,12 @@ from console.domain.model import (
     Runner,
     Task,
 )
+from console.domain.opening_hours import aed_available_now
 from console.domain.world import generate_world
 
 #: 23:40 local summer time: the night a dispatcher sees the map at.
 NIGHT = datetime(2025, 6, 3, 21, 40, tzinfo=UTC)
-PATIENT = LatLon(55.6867, 12.5701)  # Copenhagen, near Nørreport
+PATIENT = LatLon(55.7100, 12.4650)  # Husum, north-west Copenhagen
 
 #: (state, task kind) for the 20 ranks, a mix a real mission reaches after a few minutes.
 _PLAN: tuple[tuple[ResponderState, str | None], ...] = (
@@ -63,7 +64,12 @@ def denmark_aeds() -> tuple[Aed, ...]:
 
 
 def nearest_aeds(aeds: tuple[Aed, ...], lat: float, lon: float, count: int) -> list[Aed]:
-    near = [a for a in aeds if abs(a.lat - lat) < 0.05 and abs(a.lon - lon) < 0.09]
+    """The ``count`` AEDs usable at ``NIGHT`` nearest to a point (as dispatch rule 4 picks)."""
+    near = [
+        a
+        for a in aeds
+        if abs(a.lat - lat) < 0.05 and abs(a.lon - lon) < 0.09 and aed_available_now(a, NIGHT)
+    ]
     near.sort(key=lambda a: haversine_m(lat, lon, a.lat, a.lon))
     return near[:count]
 
@@ -110,7 +116,7 @@ def responders(
 def mission(
     mission_id: str = "m-0001",
     *,
-    address: str = "Nørre Voldgade 12, 1358 København K",
+    address: str = "Frederikssundsvej 250, 2700 Brønshøj",
     note: str = "Man, 60s, collapsed in stairwell; caller doing CPR",
     aeds: tuple[Aed, ...] = (),
     patient: LatLon = PATIENT,

@@ -17,19 +17,19 @@ from PySide6.QtWidgets import QApplication
 from console.domain.model import Aed, AedAccess, AedStatus, ResponderState, Task
 from console.maps import MapInputError, MapView
 
-_AEDS = (
-    Aed("aed-a", 55.6871, 12.5712, "Kultorvet 2", AedAccess.ALWAYS, "24/7", AedStatus.AVAILABLE),
+_AEDS = (  # around map_scene.PATIENT
+    Aed("aed-a", 55.7105, 12.4662, "Husumvej 2", AedAccess.ALWAYS, "24/7", AedStatus.AVAILABLE),
     Aed(
         "aed-b",
-        55.6852,
-        12.5688,
-        "Skole, Nørre Voldgade 5",
+        55.7090,
+        12.4630,
+        "Husum Skole, Tingbjerg Allé 5",
         AedAccess.LIMITED,
         "Mo-Fr 08:00-16:00",
         AedStatus.AVAILABLE,
     ),
-    Aed("aed-c", 55.6890, 12.5650, "Hallen", AedAccess.ALWAYS, "24/7", AedStatus.TAKEN),
-    Aed("aed-d", 55.6833, 12.5755, "Kirken", AedAccess.ALWAYS, "24/7", AedStatus.OUT_OF_SERVICE),
+    Aed("aed-c", 55.7120, 12.4600, "Hallen", AedAccess.ALWAYS, "24/7", AedStatus.TAKEN),
+    Aed("aed-d", 55.7080, 12.4700, "Kirken", AedAccess.ALWAYS, "24/7", AedStatus.OUT_OF_SERVICE),
 )
 
 
@@ -197,12 +197,35 @@ def test_aed_clusters_at_country_zoom_and_singles_close_up(map_view: MapView) ->
     assert state["count"] == len(aeds) == 26_182
     assert 5 < state["clusters"] < 400
     assert state["markers"] < 200
-    map_view.set_view(scene.PATIENT.lat, scene.PATIENT.lon, 17)
+    map_view.set_view(55.6867, 12.5701, 17)  # central Copenhagen, dense with AEDs
     close = page_state(map_view)["aeds"]
     assert close["clusters"] == 0
     assert 0 < close["markers"] < 300
     map_view.set_aeds(_AEDS, scene.NIGHT)
     map_view.set_view(56.0, 11.0, 7)
+
+
+def test_an_aed_being_fetched_stands_out_of_its_group(map_view: MapView) -> None:
+    aeds = scene.denmark_aeds()
+    map_view.set_aeds(aeds, scene.NIGHT)
+    map_view.set_view(56.0, 11.0, 7)
+    mission = scene.mission("m-pinned", aeds=aeds)
+    fetched = sorted(
+        {
+            r.task.aed_id
+            for r in mission.responders
+            if r.state is ResponderState.ACCEPTED and r.task and r.task.aed_id
+        }
+    )
+    assert fetched
+    before = page_state(map_view)["aeds"]
+    map_view.set_mission(mission)
+    state = page_state(map_view)["aeds"]
+    assert state["pinned"] == fetched
+    assert state["clusters"] >= before["clusters"] - 1
+    map_view.clear_mission("m-pinned")
+    assert page_state(map_view)["aeds"]["pinned"] == []
+    map_view.set_aeds(_AEDS, scene.NIGHT)
 
 
 def test_selection_highlights_and_brings_into_view(map_view: MapView) -> None:

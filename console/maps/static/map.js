@@ -122,14 +122,15 @@
     cross: '<path d="M5,5 L11,11 M11,5 L5,11" fill="none" stroke-width="1.6"/>'
   };
 
-  function svgAed(style) {
+  function svgAed(style, size) {
+    size = size || 16;
     var colour = colourOf(style);
     var glyph = GLYPHS[style.glyph];
     if (!glyph) { throw new Error('unknown glyph ' + style.glyph); }
     var filled = !!style.filled;
     var bg = filled ? colour : '#0B1520';
     var fg = filled ? '#FFFFFF' : colour;
-    return '<svg xmlns="' + SVG_NS + '" width="16" height="16" viewBox="0 0 16 16">' +
+    return '<svg xmlns="' + SVG_NS + '" width="' + size + '" height="' + size + '" viewBox="0 0 16 16">' +
       '<rect x="1" y="1" width="14" height="14" rx="3.5" fill="' + bg + '" stroke="' + (filled ? '#0B1520' : colour) + '" stroke-width="1.5"/>' +
       '<g fill="' + fg + '" stroke="' + fg + '" stroke-linecap="round" stroke-linejoin="round">' + glyph + '</g></svg>';
   }
@@ -163,13 +164,18 @@
   }
 
   var aedIcons = {};
-  function aedIcon(availability) {
-    var icon = aedIcons[availability];
+  function aedIcon(availability, pinned) {
+    var key = availability + (pinned ? '|pinned' : '');
+    var icon = aedIcons[key];
     if (icon) { return icon; }
     var style = cfg.styles.aeds[availability];
     if (!style) { throw new Error('unknown AED availability ' + availability); }
-    icon = L.divIcon({ className: 'amk-aed', html: svgAed(style), iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -8] });
-    aedIcons[availability] = icon;
+    var size = pinned ? 22 : 16;
+    icon = L.divIcon({
+      className: 'amk-aed' + (pinned ? ' amk-aed-pinned' : ''), html: svgAed(style, size),
+      iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2]
+    });
+    aedIcons[key] = icon;
     return icon;
   }
 
@@ -242,6 +248,9 @@
   };
   var clusterCache = {};
   var aedMarkers = new Map();   // key -> marker
+  // AEDs a responder is fetching right now: always drawn on their own (never inside a group),
+  // so the route's middle point is a visible AED the dispatcher can click.
+  var pinned = new Set();
   var openAedPopup = null;      // AED id whose popup is open
 
   function project(lat, lon) {
@@ -289,6 +298,7 @@
       aeds.y[i] = 256 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI));
       aeds.avail[i] = avail[i]; aeds.address[i] = op.address[i]; aeds.access[i] = access[i]; aeds.hours[i] = hours[i];
     }
+    updatePinnedQuietly();
     clusterCache = {};
     var tIndex = performance.now();
     clustersAt(map.getZoom());
@@ -318,6 +328,7 @@
       setAedAt(i, item.lat, item.lon, item.availability, item.address, item.access, item.hours);
       if (item.availability_label) { aeds.labels[item.availability] = item.availability_label; }
     });
+    updatePinnedQuietly();
     clusterCache = {};
     renderAeds(true);
     refreshLinks();
@@ -346,6 +357,7 @@
     var n = aeds.ids.length;
     var SPAN = 4194304; // 2^22 cells per axis: more than 256 * 2^18 / R
     for (var i = 0; i < n; i++) {
+      if (pinned.has(i)) { continue; }
       var px = aeds.x[i] * scale, py = aeds.y[i] * scale;
       var gx = Math.floor(px / R), gy = Math.floor(py / R);
       var best = null, bestD = R2;
@@ -386,8 +398,14 @@
     var bounds = map.getBounds().pad(0.25);
     var wanted = new Map();
     if (!groups.aeds || !map.hasLayer(groups.aeds)) { return wanted; }
+    pinned.forEach(function (p) {
+      if (bounds.contains([aeds.lat[p], aeds.lon[p]])) {
+        wanted.set('p|' + aeds.ids[p] + '|' + aeds.avail[p], { single: p, pinned: true });
+      }
+    });
     if (zoom >= cfg.unclusterZoom) {
       for (var i = 0; i < aeds.ids.length; i++) {
+        if (pinned.has(i)) { continue; }
         if (bounds.contains([aeds.lat[i], aeds.lon[i]])) {
           wanted.set('a|' + aeds.ids[i] + '|' + aeds.avail[i], { single: i });
         }
@@ -413,7 +431,10 @@
   function makeAedMarker(spec) {
     if (spec.single !== undefined) {
       var i = spec.single, id = aeds.ids[i];
-      var marker = L.marker([aeds.lat[i], aeds.lon[i]], { icon: aedIcon(aeds.avail[i]), pane: 'aeds', keyboard: false });
+      var marker = L.marker([aeds.lat[i], aeds.lon[i]], {
+        icon: aedIcon(aeds.avail[i], !!spec.pinned), pane: 'aeds', keyboard: false,
+        zIndexOffset: spec.pinned ? 1000 : 0
+      });
       marker.on('click', function () { openAed(id); sendItemClick('aed', id, ''); });
       return marker;
     }
@@ -431,7 +452,7 @@
     if (!map || !groups.aeds) { return; }
     var wanted = wantedAedMarkers();
     aedMarkers.forEach(function (marker, key) {
-      if (!wanted.has(key) || dataChanged && key.charAt(0) === 'c') {
+      if (!wanted.has(key) || dataChanged && key.charAt(0) !== 'a') {
         groups.aeds.removeLayer(marker);
         aedMarkers.delete(key);
       }
@@ -586,6 +607,30 @@
     });
   }
 
+  // The pinned set in AED indexes, without re-rendering (the caller renders).
+  function updatePinnedQuietly() {
+    var before = pinned;
+    pinned = new Set();
+    Object.keys(missions).forEach(function (mid) {
+      var riders = missions[mid];
+      Object.keys(riders).forEach(function (rid) {
+        var item = riders[rid].item;
+        var i = item.look === 'to_aed' && item.aed_id ? aeds.index.get(item.aed_id) : undefined;
+        if (i !== undefined) { pinned.add(i); }
+      });
+    });
+    return before;
+  }
+
+  function updatePinned() {
+    var before = updatePinnedQuietly();
+    var same = before.size === pinned.size;
+    pinned.forEach(function (i) { if (!before.has(i)) { same = false; } });
+    if (same) { return; }
+    clusterCache = {};
+    renderAeds(true);
+  }
+
   function dropPendingMoves(missionId) {
     pendingMoves.forEach(function (move, key) {
       if (move[0] === missionId) { pendingMoves.delete(key); }
@@ -627,6 +672,7 @@
       delete riders[rid];
     });
     if (selection && selection.mission === mid) { placeHalo(); }
+    updatePinned();
   }
 
   function removeResponder(entry) {
@@ -693,6 +739,7 @@
     if (selection && (selection.mission === mid || selection.kind === 'incident' && selection.id === mid)) {
       setSelection(null);
     }
+    updatePinned();
   }
 
   // ------------------------------------------------------------------ runner preview
@@ -973,7 +1020,12 @@
       });
     });
     aeds.avail.forEach(function (a) { out.aeds.byAvailability[a] = (out.aeds.byAvailability[a] || 0) + 1; });
-    aedMarkers.forEach(function (m, key) { if (key.charAt(0) === 'c') { out.aeds.clusters += 1; } else { out.aeds.markers += 1; } });
+    out.aeds.pinned = [];
+    aedMarkers.forEach(function (m, key) {
+      if (key.charAt(0) === 'c') { out.aeds.clusters += 1; } else { out.aeds.markers += 1; }
+      if (key.charAt(0) === 'p') { out.aeds.pinned.push(key.split('|')[1]); }
+    });
+    out.aeds.pinned.sort();
     return out;
   }
 
