@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
+from console.server import calibrate
 from console.server.accounts import InvalidAccountError, Role, create_user
 from console.server.app import create_app
 from console.server.config import ServerConfig
@@ -97,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--runner-id", help="for --role runner: the runner this account acts for (default NAME)"
     )
     add.add_argument("--db", metavar="URL", help="the server's database (default: embedded)")
+
+    # -- calibrate: console/server/calibrate.py owns the options and the run --
+    calibration = commands.add_parser(
+        "calibrate",
+        help="play many autopilot missions on the Denmark world and print the status report's "
+        "figures beside their targets (exit 1 if one is missed)",
+        description=calibrate.DESCRIPTION,
+    )
+    calibrate.add_arguments(calibration)
     return parser
 
 
@@ -104,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "calibrate":
+        return calibrate.run(args)
     return _user_add(args)
 
 

@@ -76,7 +76,11 @@ class Database:
 def open_database(raw_url: str) -> Database:
     url = normalise_url(raw_url)
     if url.get_backend_name() == "postgresql":
-        engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # No pre-ping: it would add a round trip to every request; a dropped connection fails
+        # one request, and the pool then replaces it. Connections beyond the pool size are
+        # closed on return, so the pool is sized for a busy server's concurrency (reconnecting
+        # costs more than the request).
+        engine = create_async_engine(url, pool_size=30, max_overflow=30, pool_recycle=1800)
         return Database(url=url, writer=engine, reader=engine)
     if url.database:
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from console.domain.constants import ALERT_RADIUS_M
@@ -90,6 +90,12 @@ def _json_reply(status: int, value: Any, select_s: float = 0.0) -> Reply:
 
 
 NO_CONTENT = Reply(204, "")
+
+#: One round trip for a position update on PostgreSQL: the row and the NOTIFY commit together.
+_MOVE_AND_NOTIFY = text(
+    "WITH moved AS (UPDATE runners SET lat = :lat, lon = :lon, position_at = :at, mode = :mode"
+    " WHERE id = :id RETURNING id) SELECT pg_notify(:channel, :payload) FROM moved"
+)
 
 #: Responders who accepted and are moving: a status report also moves them on the map.
 _ON_THE_WAY = frozenset({ResponderState.ACCEPTED, ResponderState.AED_COLLECTED})
@@ -176,6 +182,9 @@ class Dispatch:
         self._positions = _Positions(runner_index)
         # Tells this process's own notices apart from the other processes' ones.
         self.source = secrets.token_hex(8)
+        # Runners out (alerted, accepted, AED collected) on open missions; None: rebuild.
+        self._out_runners: frozenset[str] | None = None
+        self._out_generation = 0
 
     # ----------------------------------------------------------------- the in-memory world
 
@@ -250,6 +259,7 @@ class Dispatch:
             )
         last_seq = work.last_seq
         work.tx.after_commit(lambda: self.open_missions.remember(mission, last_seq))
+        work.tx.after_commit(self.missions_changed)
 
     @staticmethod
     def _require_open(mission: Mission) -> None:
@@ -534,16 +544,58 @@ class Dispatch:
     async def update_position(self, runner_id: str, lat: float, lon: float, mode: Mode) -> None:
         """A runner's last known position; events only for the open missions it is out on.
 
-        Most updates come from runners on no mission, so they take the unsequenced path (no
-        global lock on PostgreSQL); only a responder's update pays for the seq lock.
+        Most updates come from runners on no mission. They are checked against an in-memory set
+        of the runners out on open missions (rebuilt only after mission events) and take the
+        unsequenced path: no global lock, and on PostgreSQL a single autocommit statement. Only
+        a responder's update pays for the seq lock and re-checks inside it.
         """
-        async with self.log.database.reader.connect() as conn:
-            open_now = await self.open_missions.load(conn)
-        if any(self._moving_in(m, runner_id) for m in open_now):
+        if runner_id in await self._runners_out():
             await self.run(None, self._position_with_events(runner_id, lat, lon, mode))
             return
+        known = self.runners.get(runner_id)
+        if known is not None and self.log.database.is_postgres:
+            moved = replace(known, lat=lat, lon=lon, position_at=self.log.clock(), mode=mode)
+            if await self._move_in_one_statement(moved):
+                self.runners.put(moved)
+                return
         async with self.log.write(sequenced=False) as tx:
             await self._store_position(tx, runner_id, lat, lon, mode)
+
+    async def _move_in_one_statement(self, runner: Runner) -> bool:
+        """PostgreSQL: update the row and announce it in one autocommit round trip."""
+        payload = dumps({**runner.to_json(), "src": self.source})
+        async with self.log.database.writer.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            result = await auto.execute(
+                _MOVE_AND_NOTIFY,
+                {
+                    "id": runner.id,
+                    "lat": runner.lat,
+                    "lon": runner.lon,
+                    "at": runner.position_at,
+                    "mode": runner.mode.value,
+                    "channel": RUNNERS_CHANNEL,
+                    "payload": payload,
+                },
+            )
+            return result.first() is not None
+
+    def missions_changed(self) -> None:
+        """Mission events were committed or read: the set of runners out must be rebuilt."""
+        self._out_generation += 1
+        self._out_runners = None
+
+    async def _runners_out(self) -> frozenset[str]:
+        out = self._out_runners
+        if out is not None:
+            return out
+        generation = self._out_generation
+        async with self.log.database.reader.connect() as conn:
+            open_now = await self.open_missions.load(conn)
+        out = frozenset(r.runner_id for m in open_now for r in m.responders if r.state.is_out)
+        if generation == self._out_generation:  # nothing changed while we read
+            self._out_runners = out
+        return out
 
     @staticmethod
     def _moving_in(mission: Mission, runner_id: str) -> bool:

@@ -14,6 +14,7 @@ import asyncio
 import bisect
 import contextlib
 import logging
+from collections.abc import Callable
 
 from console.server.event_log import EventLog, StoredEvent
 
@@ -30,7 +31,12 @@ class EventHub:
         self._poked = asyncio.Event()
         self._changed = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
+        self._batch_listeners: list[Callable[[list[StoredEvent]], None]] = []
         self.last_seq = 0
+
+    def on_batch(self, listener: Callable[[list[StoredEvent]], None]) -> None:
+        """Call ``listener`` with every batch of new events this process reads from the log."""
+        self._batch_listeners.append(listener)
 
     async def start(self) -> None:
         self.last_seq = await self._log.last_seq()
@@ -70,6 +76,8 @@ class EventHub:
                 del self._window[: -self._size]
                 del self._seqs[: -self._size]
             self.last_seq = batch[-1].seq
+            for listener in self._batch_listeners:
+                listener(batch)
             async with self._changed:
                 self._changed.notify_all()
             if len(batch) < 1000:

@@ -13,7 +13,9 @@ from console.server.security import Principal
 from console.server.services import ServerServices
 
 
-def get_services(request: Request) -> ServerServices:
+async def get_services(request: Request) -> ServerServices:
+    """Async on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, a thread
+    hop on every request for a dictionary lookup."""
     services: ServerServices = request.app.state.services
     return services
 

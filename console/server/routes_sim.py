@@ -26,7 +26,7 @@ router = APIRouter()
 MAX_BATCH = 1000
 
 
-def _simulation_on(services: Services) -> ServerServices:
+async def _simulation_on(services: Services) -> ServerServices:
     if not services.config.simulate:
         raise ProblemError.of("not-found", "simulation is off on this server")
     return services

@@ -99,6 +99,14 @@ class ServerServices:
         hub = EventHub(event_log)
         event_log.on_commit(hub.poke)
         dispatch = Dispatch(event_log, RunnerIndex(), AedIndex(), ServiceArea.denmark())
+        # Another process's mission events change who is out on a mission.
+        hub.on_batch(
+            lambda batch: (
+                dispatch.missions_changed()
+                if any(event.mission_id is not None for event in batch)
+                else None
+            )
+        )
         security = Security(database.writer, database.reader, clock=clock)
         maintenance = Maintenance(
             dispatch,
@@ -133,9 +141,11 @@ class ServerServices:
                 on_reconnect=self._resync,
             )
             await self.listener.start()
-        if config.simulate:
-            await ensure_world(self.dispatch, config.world, config.seed, SIM_ACTOR, force=False)
-        await self.dispatch.reload_indexes()
+        loaded = config.simulate and await ensure_world(
+            self.dispatch, config.world, config.seed, SIM_ACTOR, force=False
+        )
+        if not loaded:  # a freshly loaded world is in the indexes already
+            await self.dispatch.reload_indexes()
         await self.hub.start()
         self.maintenance.start()
         self._started = True

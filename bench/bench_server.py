@@ -1,0 +1,267 @@
+"""The dispatch service under load, end to end over loopback HTTP, on the Denmark world.
+
+* ``POST /v1/missions``: p50 / p99 latency of raising a mission (20 runners alerted) on SQLite and
+  on PostgreSQL, and the share of it spent choosing the runners (the server reports that part in
+  a ``Server-Timing: select`` header). Each mission is closed right after, untimed, so every one
+  is raised against the same small set of open missions, as in real life (~10 a day).
+* Event fan-out: 10 SSE clients each read the same backlog of events; events delivered per
+  second in total.
+* ``PUT /v1/runner/position`` throughput on PostgreSQL from 20 concurrent clients (runners on
+  no mission: the common case, no event).
+
+Every figure is the median of ``RUNS`` rounds. The server is a real ``amk-dispatchd`` process;
+the client runs on the same machine and shares its cores (``os.cpu_count()`` is printed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import psycopg
+
+RUNS = 5
+MISSIONS_PER_RUN = 200
+SSE_CLIENTS = 10
+POSITION_CLIENTS = 20
+POSITIONS_PER_RUN = 2_000
+PASSWORD = "bench-pass"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+#: Patients near real towns, so the 20 nearest runners are a realistic search.
+TOWNS = [
+    (55.6761, 12.5683),
+    (56.1572, 10.2107),
+    (55.4038, 10.4024),
+    (57.0488, 9.9217),
+    (55.4765, 8.4594),
+    (55.7090, 9.5357),
+    (55.6415, 12.0803),
+    (56.4606, 10.0364),
+    (55.2297, 11.7605),
+    (54.9096, 9.7923),
+]
+
+
+@contextmanager
+def running_server(db_url: str, log: Path) -> Iterator[str]:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "console.server",
+            "serve",
+            "--simulate",
+            "--world",
+            "denmark",
+            "--seed",
+            "1",
+            "--port",
+            "0",
+            "--db",
+            db_url,
+            "--demo-password",
+            PASSWORD,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=log.open("a"),
+        text=True,
+    )
+    try:
+        line: list[str] = []
+        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()))  # type: ignore[union-attr]
+        reader.start()
+        reader.join(180)
+        if not line or "listening on" not in line[0]:
+            raise RuntimeError(f"server did not start; see {log}")
+        yield line[0].strip().rsplit(" ", 1)[-1]
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    name = f"amk_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def token(base_url: str, username: str) -> str:
+    answer = httpx.post(
+        f"{base_url}/v1/auth/token", data={"username": username, "password": PASSWORD}
+    )
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_missions(base_url: str, rng: random.Random) -> tuple[float, float, float]:
+    """One round: (p50 ms, p99 ms, share of server-side select time in the latency)."""
+    headers = {"Authorization": f"Bearer {token(base_url, 'demo-dispatcher')}"}
+    latencies: list[float] = []
+    selecting: list[float] = []
+    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
+        for _ in range(MISSIONS_PER_RUN):
+            lat, lon = rng.choice(TOWNS)
+            body = {
+                "location": {
+                    "lat": lat + rng.uniform(-0.02, 0.02),
+                    "lon": lon + rng.uniform(-0.02, 0.02),
+                },
+                "address": "Benchmarkvej 1",
+            }
+            started = time.perf_counter()
+            answer = client.post("/v1/missions", json=body)
+            latencies.append((time.perf_counter() - started) * 1000)
+            answer.raise_for_status()
+            timing = answer.headers.get("Server-Timing", "select;dur=0")
+            selecting.append(float(timing.split("dur=")[1]))
+            client.post(f"/v1/missions/{answer.json()['id']}/close", json={"outcome": "bench"})
+    return pct(latencies, 0.5), pct(latencies, 0.99), sum(selecting) / sum(latencies)
+
+
+async def bench_fanout(base_url: str) -> tuple[int, float]:
+    """One round: (events delivered in total, events per second over all clients)."""
+    auth = {"Authorization": f"Bearer {token(base_url, 'demo-supervisor')}"}
+    async with httpx.AsyncClient(base_url=base_url, headers=auth, timeout=60) as client:
+        last = 0
+        while True:
+            page = (
+                await client.get(
+                    "/v1/events",
+                    params={"after": last, "limit": 1000},
+                    headers={"Accept": "application/json"},
+                )
+            ).json()
+            if not page["items"]:
+                break
+            last = page["next_after"]
+    start = max(0, last - 20_000)
+    wanted = last - start
+
+    async def read_all() -> int:
+        seen = 0
+        async with (
+            httpx.AsyncClient(base_url=base_url, headers=auth, timeout=60) as client,
+            client.stream(
+                "GET",
+                "/v1/events",
+                params={"after": start},
+                headers={"Accept": "text/event-stream"},
+            ) as answer,
+        ):
+            tail = b""
+            async for chunk in answer.aiter_bytes():
+                data = tail + chunk
+                seen += data.count(b"\nid: ") + data.startswith(b"id: ")
+                tail = data[-5:]
+                seen -= tail.count(b"\nid: ")
+                if seen >= wanted:
+                    return seen
+        return seen
+
+    started = time.perf_counter()
+    counts = await asyncio.gather(*(read_all() for _ in range(SSE_CLIENTS)))
+    elapsed = time.perf_counter() - started
+    return sum(counts), sum(counts) / elapsed
+
+
+async def bench_positions(base_url: str, runner_tokens: list[str]) -> float:
+    """One round: position updates per second from POSITION_CLIENTS concurrent clients."""
+    per_client = POSITIONS_PER_RUN // POSITION_CLIENTS
+
+    async def client_loop(tok: str, seed: int) -> None:
+        rng = random.Random(seed)
+        async with httpx.AsyncClient(
+            base_url=base_url, headers={"Authorization": f"Bearer {tok}"}, timeout=30
+        ) as client:
+            for _ in range(per_client):
+                lat, lon = rng.choice(TOWNS)
+                answer = await client.put(
+                    "/v1/runner/position", json={"lat": lat, "lon": lon, "mode": "bike"}
+                )
+                if answer.status_code != 204:
+                    raise RuntimeError(answer.text)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client_loop(t, i) for i, t in enumerate(runner_tokens)))
+    return per_client * len(runner_tokens) / (time.perf_counter() - started)
+
+
+def runner_tokens(base_url: str) -> list[str]:
+    sim = {"Authorization": f"Bearer {token(base_url, 'demo-sim')}"}
+    with httpx.Client(base_url=base_url, headers=sim, timeout=30) as client:
+        created = client.post(
+            "/v1/sim/runners",
+            json=[{"id": f"bench-{i}", "lat": 56.0, "lon": 9.5} for i in range(POSITION_CLIENTS)],
+        )
+        created.raise_for_status()
+        return [
+            client.post(f"/v1/sim/runners/bench-{i}/token").json()["access_token"]
+            for i in range(POSITION_CLIENTS)
+        ]
+
+
+def run_backend(label: str, db_url: str, folder: Path, *, positions: bool) -> None:
+    started = time.perf_counter()
+    with running_server(db_url, folder / f"{label}.log") as base_url:
+        print(
+            f"[{label}] server with the Denmark world up in {time.perf_counter() - started:.1f} s"
+        )
+        rng = random.Random(7)
+        rounds = [bench_missions(base_url, rng) for _ in range(RUNS)]
+        p50 = statistics.median(r[0] for r in rounds)
+        p99 = statistics.median(r[1] for r in rounds)
+        share = statistics.median(r[2] for r in rounds)
+        print(
+            f"[{label}] POST /v1/missions over {MISSIONS_PER_RUN} missions: "
+            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 <= 25 ms); "
+            f"selecting runners {share * 100:.2f} % of it"
+        )
+        fanouts = [asyncio.run(bench_fanout(base_url)) for _ in range(RUNS)]
+        print(
+            f"[{label}] SSE fan-out to {SSE_CLIENTS} clients: "
+            f"{statistics.median(f[1] for f in fanouts):,.0f} events/s in total "
+            f"({fanouts[0][0]:,} events per round; target >= 10,000/s)"
+        )
+        if positions:
+            tokens = runner_tokens(base_url)
+            rates = [asyncio.run(bench_positions(base_url, tokens)) for _ in range(RUNS)]
+            print(
+                f"[{label}] PUT /v1/runner/position from {POSITION_CLIENTS} clients: "
+                f"{statistics.median(rates):,.0f}/s (target >= 1,000/s)"
+            )
+
+
+def main() -> None:
+    print(f"cores: {os.cpu_count()}; medians of {RUNS} rounds; client and server share them")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        run_backend("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}", folder, positions=True)
+        with postgres_database() as url:
+            run_backend("postgresql", url, folder, positions=True)
+
+
+if __name__ == "__main__":
+    main()
