@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -345,6 +346,64 @@ class Driver:
             await self.end(mission, "close" if number % 2 else "cancel")
         await self.call("demo-sim", "POST", "/v1/sim/reset", json={"world": "empty"})
         del runners
+
+    async def autopilot_traffic(self, at_least: int, seed: int = 1) -> int:
+        """Missions raised in a city full of runners with the autopilot answering them at full
+        speed, until the log holds ``at_least`` events; then the autopilot is switched off and
+        the log left to settle. The final head seq."""
+        rng = random.Random(seed)
+        box = {"lat": 55.60, "lon": 12.45}
+        runners = [
+            {
+                "lat": box["lat"] + rng.random() * 0.15,
+                "lon": box["lon"] + rng.random() * 0.25,
+                "mode": rng.choice(["foot", "bike", "car"]),
+            }
+            for _ in range(600)
+        ]
+        aeds = [
+            {
+                "lat": box["lat"] + rng.random() * 0.15,
+                "lon": box["lon"] + rng.random() * 0.25,
+                "address": f"AED {number}",
+                "access": "24/7",
+                "opening_hours": None,
+            }
+            for number in range(80)
+        ]
+        for path, items in (("/v1/sim/runners", runners), ("/v1/sim/aeds", aeds)):
+            answer = await self.call("demo-sim", "POST", path, json=items)
+            assert answer.status_code == 201, answer.text
+        await self.set_autopilot(True)
+        head = 0
+        try:
+            while head < at_least:
+                await asyncio.gather(
+                    *[
+                        self.raise_mission(55.62 + rng.random() * 0.1, 12.5 + rng.random() * 0.15)
+                        for _ in range(10)
+                    ]
+                )
+                head = await self.head(head)
+        finally:
+            await self.set_autopilot(False)
+        while True:  # let what the autopilot had under way land
+            await asyncio.sleep(0.3)
+            newer = await self.head(head)
+            if newer == head:
+                return head
+            head = newer
+
+    async def set_autopilot(self, enabled: bool, speed: float = 10_000) -> None:
+        answer = await self.call(
+            "demo-sim", "PUT", "/v1/sim/autopilot", json={"enabled": enabled, "speed": speed}
+        )
+        assert answer.status_code in (200, 204), answer.text
+
+    async def head(self, after: int = 0) -> int:
+        """The newest seq of the log (``after``: one known to exist, to page less)."""
+        events = await self.events(after)
+        return events[-1].seq if events else after
 
     async def events(self, after: int = 0) -> list[Event]:
         found: list[Event] = []

@@ -1,4 +1,4 @@
-"""The event sync against the real server: catch-up, live, and each fault ending in cache == server."""
+"""The event sync on the real server: catch-up, live, and each fault ending in cache == server."""
 
 from __future__ import annotations
 
@@ -81,6 +81,21 @@ async def test_it_catches_up_then_follows_live(
         assert run.sync.stats.connects == 1
         assert run.sync.stats.bad_events == 0
         await assert_cache_matches_server(cache, driver)
+
+
+@pytest.mark.slow
+async def test_10000_autopilot_events_end_up_in_the_cache_once_in_order(
+    settings: ApiSettings, cache: Cache, driver: Driver
+) -> None:
+    async with running(settings, cache) as run:
+        await run.live()
+        head = await driver.autopilot_traffic(at_least=10_000)
+        await asyncio.wait_for(run.sync.wait_for_seq(head), 60)
+        assert run.sync.stats.stored >= 10_000
+        assert run.sync.stats.bad_events == 0
+        assert run.sync.stats.connects == 1  # all of it live, over one stream
+        await assert_cache_matches_server(cache, driver)
+        await driver.reset()
 
 
 async def test_a_cut_connection_resumes_without_loss_or_duplicate(
