@@ -242,8 +242,9 @@ class Engine:
             return
         mission.ended = True
         for responder in mission.responders.values():
-            if not responder.done:
-                self._finish(responder)
+            self._finish(responder)
+            if responder.out:
+                self._head_home(responder)
 
     def runner_released(self, mission_id: str, runner_id: str) -> None:
         mission = self._missions.get(mission_id)
@@ -348,18 +349,25 @@ class Engine:
                 self._finish(responder)
                 return
         else:
-            status = "arrived" if step.kind is StepKind.ARRIVE else "abandoned"
-            await port.report(*ids, status, here)
+            arrived = step.kind is StepKind.ARRIVE
+            await port.report(*ids, "arrived" if arrived else "abandoned", here)
             responder.at = here
             self._finish(responder)
+            if not arrived:
+                self._head_home(responder)
             return
         self._next_step(responder)
 
     def _finish(self, responder: _Responder) -> None:
         responder.done = True
         responder.steps.clear()
+
+    def _head_home(self, responder: _Responder) -> None:
+        """Home some time after giving up, or after the mission for those who saw it through
+        (an arrived responder stays with the patient until the ambulance takes over)."""
         if not responder.out:
             return
+        responder.out = False
         runner_id = responder.runner_id
         if self._engaged.get(runner_id) == responder.mission_id:
             del self._engaged[runner_id]

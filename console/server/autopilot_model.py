@@ -46,7 +46,7 @@ from console.domain.constants import AED_PICKUP_S, EARTH_RADIUS_M
 from console.domain.eta import travel_seconds, turnout_seconds
 from console.domain.geometry import destination_point, haversine_m
 from console.domain.model import LatLon, Mode
-from console.domain.reference_data import municipalities, towns
+from console.domain.reference_data import Town, municipalities, towns
 from console.domain.service_area import ServiceArea
 from console.domain.world import MAX_SPREAD_M, MIN_SPREAD_M, MIN_TOWN_WEIGHT
 
@@ -346,9 +346,15 @@ class ArrestSampler:
         ]
 
     def sample(self, rng: random.Random) -> LatLon:
+        return self.sample_near(self.sample_town(rng), rng)
+
+    def sample_town(self, rng: random.Random) -> Town:
         muni = _pick(self._muni_cum, rng)
         members = self._muni_members[muni]
-        town = self._towns[members[_pick(self._town_cum[muni], rng)]]
+        return self._towns[members[_pick(self._town_cum[muni], rng)]]
+
+    def sample_near(self, town: Town, rng: random.Random) -> LatLon:
+        """A resident's home around ``town``, inside the service area."""
         weight = max(town.population, MIN_TOWN_WEIGHT)
         spread = min(
             MAX_SPREAD_M,
