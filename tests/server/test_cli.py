@@ -4,6 +4,8 @@ simulation, and JSON logs that never carry a position, an address or a note."""
 from __future__ import annotations
 
 import json
+import shutil
+import ssl
 import subprocess
 import sys
 from collections.abc import Callable
@@ -107,3 +109,62 @@ def test_user_add_then_a_real_deployment(tmp_path: Path, problem: Problem) -> No
     text = server.log_path.read_text()
     for secret in (address, note, "55.7311", "12.5753"):
         assert secret not in text
+
+
+def test_tls_serves_https(tmp_path: Path) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        capture_output=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    db = f"sqlite:///{tmp_path / 'tls.sqlite3'}"
+    server = start_server(db, tmp_path / "tls.log", "--tls-cert", str(cert), "--tls-key", str(key))
+    try:
+        assert server.base_url.startswith("https://127.0.0.1:")
+        trust = ssl.create_default_context(cafile=str(cert))
+        answer = httpx.get(f"{server.base_url}/v1/health", verify=trust)
+        assert answer.status_code == 200
+        assert answer.json()["status"] == "ok"
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_denmark_world_is_loaded_once_per_seed(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'dk.sqlite3'}"
+    log = tmp_path / "dk.log"
+    for start in range(2):
+        server = start_server(db, log, "--simulate", "--seed", "5")
+        try:
+            token = login(server.base_url, "demo-supervisor")
+            with client_for(server.base_url, token) as client:
+                aeds = client.get("/v1/aeds").json()
+                near = client.get(
+                    "/v1/runners", params={"lat": 55.6761, "lon": 12.5683, "radius_m": 2000}
+                ).json()
+            assert len(aeds) == 26_182
+            assert len(near) > 20  # central Copenhagen has many responders
+        finally:
+            server.stop()
+        assert log.read_text().count("loaded world denmark:5") == 1, f"start {start}"
