@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from autopilot_harness import PATIENT, Sim, in_process, small_world
 from dispatchd_harness import make_api, start_server
+from test_event_log import all_events
 
 from console.domain.constants import AED_PICKUP_S
 from console.domain.eta import travel_seconds
@@ -387,3 +388,62 @@ def test_real_server_with_autopilot_plays_missions_to_their_end(tmp_path: Path) 
     finally:
         api.close()
         server.stop()
+
+
+@pytest.mark.slow
+def test_sigkill_while_the_autopilot_runs_loses_nothing_and_it_carries_on(
+    db_url: str, tmp_path: Path
+) -> None:
+    log = tmp_path / "server.log"
+    args = ("--simulate", "--world", "empty", "--seed", "11", "--autopilot")
+    first = start_server(db_url, log, *args, "300")
+    api = make_api(first.base_url)
+    runners, aeds = small_world()
+    api.add_runners(
+        [{"id": r.id, "lat": r.lat, "lon": r.lon, "mode": r.mode.value} for r in runners]
+    )
+    api.add_aeds(
+        [
+            {"id": a.id, "lat": a.lat, "lon": a.lon, "address": a.address, "access": "24/7"}
+            for a in aeds
+        ]
+    )
+    body = {"location": PATIENT.to_json(), "address": "Rådhuspladsen 1"}
+    ids = [api.dispatcher.post("/v1/missions", json=body).json()["id"] for _ in range(2)]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # until the autopilot has answered for someone
+        mission = api.supervisor.get(f"/v1/missions/{ids[0]}").json()
+        if any(r["state"] != "alerted" for r in mission["responders"]):
+            break
+        time.sleep(0.05)
+    # Still open when killed (the ambulance is minutes of simulated time away).
+    assert {api.supervisor.get(f"/v1/missions/{m}").json()["state"] for m in ids} == {"alerting"}
+    first.kill()
+    api.close()
+
+    second = start_server(db_url, log, *args, "3000")
+    api = make_api(second.base_url)
+    try:
+        deadline = time.monotonic() + 60
+        states: list[str] = []
+        while time.monotonic() < deadline:
+            states = [api.supervisor.get(f"/v1/missions/{m}").json()["state"] for m in ids]
+            if "alerting" not in states:
+                break
+            time.sleep(0.2)
+        assert "alerting" not in states, second.log_tail()
+        events = all_events(second.base_url, api.supervisor.headers["Authorization"])
+        seqs = [int(e["seq"]) for e in events]  # type: ignore[call-overload]
+        assert seqs == list(range(1, len(seqs) + 1)), "a seq is missing or repeated"
+        for mission_id in ids:
+            mine = [Event.from_json(e) for e in events if e["mission_id"] == mission_id]
+            stored = api.supervisor.get(f"/v1/missions/{mission_id}").json()
+            assert fold(mine) == Mission.from_json(stored)
+            # ... and the restarted server's autopilot took it over and saw it to its end.
+            ends = [
+                e for e in mine if e.type in (EventType.MISSION_CLOSED, EventType.MISSION_CANCELLED)
+            ]
+            assert [e.data["by"] for e in ends] == [AUTOPILOT_ACTOR]
+    finally:
+        api.close()
+        second.stop()
