@@ -135,9 +135,9 @@ class MapView(QWidget):
         profile.setParent(self)
         self._profile = profile
 
-        self._bridge.page_ready.connect(self._on_page_ready)
-        self._bridge.map_clicked.connect(self.map_clicked)
-        self._bridge.item_clicked.connect(self.item_clicked)
+        self._bridge.events.page_ready.connect(self._on_page_ready)
+        self._bridge.events.map_clicked.connect(self.map_clicked)
+        self._bridge.events.item_clicked.connect(self.item_clicked)
         self._page.renderProcessTerminated.connect(self._on_renderer_gone)
         self.destroyed.connect(self._close_tiles_on_destroy(self._mbtiles))
         self._page.load(QUrl(INDEX_URL))
