@@ -38,6 +38,7 @@ class Dispatchd:
     db_url: str
     log_path: Path
     keepalive_s: float = 1.0
+    extra_args: tuple[str, ...] = ()
     proc: subprocess.Popen[str] | None = None
     base_url: str = ""
     starts: int = 0
@@ -61,6 +62,7 @@ class Dispatchd:
             self.db_url,
             "--demo-password",
             DEMO_PASSWORD,
+            *self.extra_args,
         ]
         env = {**os.environ, "AMK_DISPATCHD_KEEPALIVE_S": str(self.keepalive_s)}
         with self.log_path.open("a", encoding="utf-8") as log:
