@@ -53,6 +53,9 @@
     return node;
   }
 
+  // Wide enough that an address wraps between words, not inside them.
+  var POPUP_OPTIONS = { minWidth: 240, maxWidth: 340, autoPanPadding: [40, 40] };
+
   function popupNode(title, rows) {
     var box = el('div', 'amk-popup');
     box.appendChild(el('div', 'amk-popup-title', title));
@@ -483,7 +486,7 @@
   function openAed(id) {
     var i = aeds.index.get(id);
     if (i === undefined) { return false; }
-    sharedPopup = L.popup({ offset: [0, -6], autoPanPadding: [40, 40] })
+    sharedPopup = L.popup(L.extend({ offset: [0, -6] }, POPUP_OPTIONS))
       .setLatLng([aeds.lat[i], aeds.lon[i]])
       .setContent(aedPopup(id))
       .openOn(map);
@@ -543,7 +546,7 @@
       }).addTo(groups.incidents);
       entry.marker = L.marker(ll, { icon: incidentIcon(), pane: 'incidents', zIndexOffset: 1000, keyboard: false })
         .addTo(groups.incidents);
-      entry.marker.bindPopup(function () { return incidentPopup(entry.item); });
+      entry.marker.bindPopup(function () { return incidentPopup(entry.item); }, POPUP_OPTIONS);
       entry.marker.on('click', function () { sendItemClick('incident', entry.item.id, entry.item.id); });
     } else {
       entry.circle.setLatLng(ll);
@@ -653,7 +656,7 @@
           icon: responderIcon(item.look, item.rank), pane: 'responders', keyboard: false,
           zIndexOffset: faded ? -500 : 0
         }).addTo(groups.responders);
-        entry.marker.bindPopup(function () { return responderPopup(entry.item); });
+        entry.marker.bindPopup(function () { return responderPopup(entry.item); }, POPUP_OPTIONS);
         entry.marker.on('click', function () { sendItemClick('responder', entry.item.id, mid); });
       } else {
         entry.marker.setLatLng(ll);
@@ -768,7 +771,7 @@
           ['Distance', item.distance], ['Travels by', item.mode],
           ['Alert', item.would_alert ? 'Among the nearest — would be alerted' : 'Not among the nearest']
         ]);
-      });
+      }, POPUP_OPTIONS);
       m.on('click', function () { sendItemClick('runner', item.id, ''); });
       m.addTo(groups.runners);
       runnerLayer.push({ item: item, marker: m });
@@ -914,6 +917,8 @@
         clusterRow.appendChild(el('span', null, 'AED group: green share usable now'));
         body.appendChild(clusterRow);
         L.DomEvent.on(toggle, 'click', function () { box.classList.toggle('amk-collapsed'); });
+        // On a small map the legend would cover the incident; it starts folded there.
+        if (map.getSize().y < 720) { box.classList.add('amk-collapsed'); }
         box.appendChild(toggle);
         box.appendChild(body);
         L.DomEvent.disableClickPropagation(box);
