@@ -203,19 +203,33 @@ class EventSync:
             await self._follow(stream)
 
     async def _catch_up(self) -> None:
-        """Fetch pages from the cache's seq until the server has nothing newer."""
+        """Fetch pages from the cache's seq until the server has nothing newer.
+
+        The next page is requested while the current one is being committed (its first seq is
+        known from the current page), so a long catch-up costs max(fetch, commit) per page.
+        """
         self.stats.catch_ups += 1
         self._set(LinkState.CATCHING_UP, f"fetching events after seq {self._cursor}")
+        page = await self.client.events_page(self._cursor, self.page_limit)
         while True:
-            after = self._cursor
-            page = await self.client.events_page(after, self.page_limit)
             count = len(page.events) + len(page.rejected)
-            if count == 0:
+            last = page.last_seq
+            if count == 0 or last is None or last <= self._cursor:
                 return
-            self._after_batch(await self.cache.ingest(page.events, page.rejected))
+            ahead = None
+            if count >= self.page_limit:
+                ahead = asyncio.ensure_future(self.client.events_page(last, self.page_limit))
+            try:
+                self._after_batch(await self.cache.ingest(page.events, page.rejected))
+            except BaseException:
+                if ahead is not None:
+                    ahead.cancel()
+                    await asyncio.gather(ahead, return_exceptions=True)
+                raise
             self._touch()
-            if self._cursor <= after or count < self.page_limit:
+            if ahead is None:
                 return
+            page = await ahead
 
     async def _follow(self, stream: AsyncIterator[Event | Rejected]) -> None:
         queue: asyncio.Queue[_Item] = asyncio.Queue(QUEUE_LIMIT)
