@@ -16,13 +16,20 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from console.api.client import DispatchClient
+from console.api.settings import ApiSettings
+from console.cache.store import Cache
 from console.domain.model import Event, Mission
+from console.services.event_sync import EventSync
+from console.services.link import Backoff, LinkState, LinkStatus
 
 DEMO_PASSWORD = "test-pass"
 LISTENING = "amk-dispatchd listening on "
@@ -438,3 +445,60 @@ class Driver:
             cursor = page.get("next_cursor")
             if not cursor or not page["items"]:
                 return found
+
+
+# --------------------------------------------------------------------------- a running sync
+
+
+FAST = Backoff(initial_s=0.05, cap_s=0.5)
+
+
+class Running:
+    """An EventSync running in the background with its client, and what it reported."""
+
+    def __init__(self, sync: EventSync) -> None:
+        self.sync = sync
+        self.states: list[LinkState] = [sync.status.value.state]
+        sync.status.subscribe(self._seen)
+        self.task: asyncio.Task[None] = asyncio.ensure_future(sync.run())
+
+    def _seen(self, status: LinkStatus) -> None:
+        if status.state is not self.states[-1]:
+            self.states.append(status.state)
+
+    @property
+    def state(self) -> LinkState:
+        return self.sync.status.value.state
+
+    async def live(self, timeout_s: float = 20.0) -> None:
+        await _eventually(lambda: self.state is LinkState.LIVE, timeout_s, "the link to be live")
+
+    async def caught_up(self, driver: Driver, timeout_s: float = 30.0) -> None:
+        head = (await driver.events())[-1].seq
+        await asyncio.wait_for(self.sync.wait_for_seq(head), timeout_s)
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        await self.sync.client.aclose()
+
+
+@contextlib.asynccontextmanager
+async def running(settings: ApiSettings, cache: Cache, **kwargs: object) -> AsyncIterator[Running]:
+    client = DispatchClient(settings)
+    kwargs.setdefault("backoff", FAST)
+    sync = EventSync(client, cache, **kwargs)  # type: ignore[arg-type]
+    run = Running(sync)
+    try:
+        yield run
+    finally:
+        await run.stop()
+
+
+async def _eventually(check: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+        await asyncio.sleep(0.05)

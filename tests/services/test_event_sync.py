@@ -7,64 +7,16 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from conftest import assert_cache_matches_server, eventually
-from live_dispatchd import Dispatchd, Driver, LoopbackProxy
+from live_dispatchd import Dispatchd, Driver, LoopbackProxy, running
 
-from console.api.client import DispatchClient
 from console.api.settings import ApiSettings
 from console.cache.store import Cache
 from console.services.clock import ManualClock, settle
-from console.services.event_sync import EventSync
-from console.services.link import Backoff, LinkState, LinkStatus
-
-FAST = Backoff(initial_s=0.05, cap_s=0.5)
-
-
-class Running:
-    """An EventSync running in the background with its client, and what it reported."""
-
-    def __init__(self, sync: EventSync) -> None:
-        self.sync = sync
-        self.states: list[LinkState] = [sync.status.value.state]
-        sync.status.subscribe(self._seen)
-        self.task: asyncio.Task[None] = asyncio.ensure_future(sync.run())
-
-    def _seen(self, status: LinkStatus) -> None:
-        if status.state is not self.states[-1]:
-            self.states.append(status.state)
-
-    @property
-    def state(self) -> LinkState:
-        return self.sync.status.value.state
-
-    async def live(self, timeout_s: float = 20.0) -> None:
-        await eventually(lambda: self.state is LinkState.LIVE, timeout_s, "the link to be live")
-
-    async def caught_up(self, driver: Driver, timeout_s: float = 30.0) -> None:
-        head = (await driver.events())[-1].seq
-        await asyncio.wait_for(self.sync.wait_for_seq(head), timeout_s)
-
-    async def stop(self) -> None:
-        self.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
-        await self.sync.client.aclose()
-
-
-@contextlib.asynccontextmanager
-async def running(settings: ApiSettings, cache: Cache, **kwargs: object) -> AsyncIterator[Running]:
-    client = DispatchClient(settings)
-    kwargs.setdefault("backoff", FAST)
-    sync = EventSync(client, cache, **kwargs)  # type: ignore[arg-type]
-    run = Running(sync)
-    try:
-        yield run
-    finally:
-        await run.stop()
+from console.services.link import Backoff, LinkState
 
 
 async def test_it_catches_up_then_follows_live(
@@ -81,21 +33,6 @@ async def test_it_catches_up_then_follows_live(
         assert run.sync.stats.connects == 1
         assert run.sync.stats.bad_events == 0
         await assert_cache_matches_server(cache, driver)
-
-
-@pytest.mark.slow
-async def test_10000_autopilot_events_end_up_in_the_cache_once_in_order(
-    settings: ApiSettings, cache: Cache, driver: Driver
-) -> None:
-    async with running(settings, cache) as run:
-        await run.live()
-        head = await driver.autopilot_traffic(at_least=10_000)
-        await asyncio.wait_for(run.sync.wait_for_seq(head), 60)
-        assert run.sync.stats.stored >= 10_000
-        assert run.sync.stats.bad_events == 0
-        assert run.sync.stats.connects == 1  # all of it live, over one stream
-        await assert_cache_matches_server(cache, driver)
-        await driver.reset()
 
 
 async def test_a_cut_connection_resumes_without_loss_or_duplicate(
