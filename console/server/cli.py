@@ -13,6 +13,8 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from types import FrameType
+from typing import Any
 
 import uvicorn
 
@@ -141,7 +143,7 @@ def _serve(args: argparse.Namespace) -> int:
     except (ValueError, DatabaseUrlError) as exc:
         print(f"amk-dispatchd: {exc}", file=sys.stderr)
         return 2
-    server = uvicorn.Server(
+    server = _Server(
         uvicorn.Config(
             create_app(services),
             host=args.host,
@@ -152,10 +154,34 @@ def _serve(args: argparse.Namespace) -> int:
             ssl_keyfile=args.tls_key,
             timeout_graceful_shutdown=3,
             lifespan="on",
-        )
+        ),
+        services,
     )
     scheme = "https" if args.tls_cert else "http"
     return asyncio.run(_run_and_announce(server, scheme))
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling the event streams when a shutdown begins.
+
+    uvicorn waits for open connections to close before the application's own shutdown runs,
+    and an event stream never closes by itself; so the streams end as soon as a signal asks
+    the server to exit, instead of being cut off at the graceful-shutdown timeout.
+    """
+
+    def __init__(self, config: uvicorn.Config, services: ServerServices) -> None:
+        super().__init__(config)
+        self._services = services
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def serve(self, sockets: list[Any] | None = None) -> None:
+        self._loop = asyncio.get_running_loop()
+        await super().serve(sockets)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        if self._loop is not None:  # a signal handler: hand the event to the loop safely
+            self._loop.call_soon_threadsafe(self._services.shutting_down.set)
 
 
 async def _run_and_announce(server: uvicorn.Server, scheme: str) -> int:

@@ -56,8 +56,11 @@ class EventHub:
 
     async def _tail(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel that
+            # arrives as the wait completes, and stop() would then wait for this task forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._poked.wait(), self._poll_s)
+                async with asyncio.timeout(self._poll_s):
+                    await self._poked.wait()
             self._poked.clear()
             try:
                 await self._catch_up()

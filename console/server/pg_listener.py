@@ -40,7 +40,8 @@ class PgListener:
         self._task = asyncio.create_task(self._run(), name="pg-listener")
         # Listening must be in place before the caller reads the log's current end; otherwise a
         # commit between the two would be announced to nobody (the poll would still find it).
-        await asyncio.wait_for(self._ready.wait(), 30)
+        async with asyncio.timeout(30):
+            await self._ready.wait()
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -9,8 +9,8 @@ in order, with no gap, whatever the writers are doing. A comment line keeps idle
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Coroutine
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -61,11 +61,22 @@ async def _stream(services: ServerServices, start: int) -> AsyncIterator[str]:
             )
             cursor = batch[-1].seq
             continue
+        if services.shutting_down.is_set():
+            return  # ends the response, so the server's graceful shutdown need not wait
         try:
             async with asyncio.timeout(keepalive):
-                await hub.wait_beyond(cursor)
+                await _first_of(hub.wait_beyond(cursor), services.shutting_down.wait())
         except TimeoutError:
             yield ": keepalive\n\n"
+
+
+async def _first_of(*waits: Coroutine[Any, Any, Any]) -> None:
+    tasks = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 @router.get(

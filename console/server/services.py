@@ -7,6 +7,7 @@ the two unheard); the indexes are loaded before the first request can alert anyo
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 from collections.abc import Callable
@@ -84,6 +85,8 @@ class ServerServices:
     autopilot_factory: AutopilotFactory | None
     autopilot: Autopilot | None = None
     listener: PgListener | None = None
+    #: Set when the server begins to shut down: event streams end so connections can close.
+    shutting_down: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
     _started: bool = field(default=False, repr=False)
 
     @classmethod

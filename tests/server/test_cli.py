@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import ssl
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -168,3 +170,27 @@ def test_denmark_world_is_loaded_once_per_seed(tmp_path: Path) -> None:
         finally:
             server.stop()
         assert log.read_text().count("loaded world denmark:5") == 1, f"start {start}"
+
+
+def test_sigterm_stops_the_server_promptly_even_with_a_stream_open(tmp_path: Path) -> None:
+    server = start_server(
+        f"sqlite:///{tmp_path / 'stop.sqlite3'}",
+        tmp_path / "stop.log",
+        "--simulate",
+        "--world",
+        "empty",
+    )
+    token = login(server.base_url, "demo-supervisor")
+    with (
+        httpx.Client(base_url=server.base_url, timeout=30) as client,
+        client.stream("GET", "/v1/events", headers={"Authorization": f"Bearer {token}"}) as stream,
+    ):
+        assert stream.status_code == 200
+        started = time.monotonic()
+        server.proc.send_signal(signal.SIGTERM)
+        returncode = server.proc.wait(20)
+    server.stop()
+    # uvicorn re-raises the signal once it has shut down cleanly.
+    assert returncode in (0, -signal.SIGTERM), server.log_tail()
+    assert time.monotonic() - started < 3  # before uvicorn's graceful-shutdown timeout
+    assert "Traceback" not in server.log_path.read_text()
