@@ -35,7 +35,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from console.api.client import MAX_PAGE_LIMIT, DispatchClient
 from console.api.problems import (
     ApiError,
-    ApiProblem,
     Forbidden,
     TooManyRequests,
     Unauthorised,
@@ -171,11 +170,14 @@ class EventSync:
             except TooManyRequests as exc:
                 reason = str(exc)
                 wait_at_least = exc.retry_after or 0.0
-            except (ApiError, ApiProblem) as exc:
+            except ApiError as exc:
                 reason = str(exc)
             except SQLAlchemyError as exc:
                 log.error("the local cache failed while syncing: %s", exc)
                 reason = f"the local cache failed: {exc}"
+            except Exception as exc:  # a bug: never leave the link looking live because of it
+                log.exception("the event sync failed unexpectedly")
+                reason = f"internal error: {exc!r}"
             self.stats.failures += 1
             if self._reached_live:
                 attempt = 0
