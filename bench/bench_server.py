@@ -171,12 +171,11 @@ async def bench_fanout(base_url: str) -> tuple[int, float]:
                 headers={"Accept": "text/event-stream"},
             ) as answer,
         ):
-            tail = b""
+            buffer = b""
             async for chunk in answer.aiter_bytes():
-                data = tail + chunk
-                seen += data.count(b"\nid: ") + data.startswith(b"id: ")
-                tail = data[-5:]
-                seen -= tail.count(b"\nid: ")
+                frames = (buffer + chunk).split(b"\n\n")
+                buffer = frames.pop()  # an incomplete frame waits for the next chunk
+                seen += sum(1 for frame in frames if frame.startswith(b"id: "))
                 if seen >= wanted:
                     return seen
         return seen

@@ -8,6 +8,7 @@ the two unheard); the indexes are loaded before the first request can alert anyo
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 from collections.abc import Callable
@@ -58,6 +59,17 @@ class Autopilot(Protocol):
 
 
 AutopilotFactory = Callable[["ServerServices"], Autopilot]
+
+
+def settle_heap() -> None:
+    """Move everything alive now (the world: ~500k objects) out of the garbage collector's way.
+
+    A full collection would otherwise walk the whole national world every few thousand
+    allocations, a pause of tens of milliseconds in the middle of a request (measured as the
+    p99 of raising a mission). Objects made later are collected as usual.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def find_autopilot_factory() -> AutopilotFactory | None:
@@ -150,6 +162,7 @@ class ServerServices:
         if not loaded:  # a freshly loaded world is in the indexes already
             await self.dispatch.reload_indexes()
         await self.hub.start()
+        settle_heap()
         self.maintenance.start()
         self._started = True
         if config.simulate and config.autopilot_speed is not None:

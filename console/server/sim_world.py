@@ -9,6 +9,7 @@ and AED statuses it has since). A reset cancels the open missions first, with th
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 from sqlalchemy import select
@@ -65,6 +66,8 @@ async def ensure_world(
         await replace_world(tx)
     dispatch.runners.replace_all(runners)
     dispatch.aeds.replace_all(aeds)
+    gc.collect()  # the old world is garbage now; the new one needs no scanning (see services)
+    gc.freeze()
     log.info(
         "loaded world %s: %d runners, %d AEDs", label, len(dispatch.runners), len(dispatch.aeds)
     )
