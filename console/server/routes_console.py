@@ -15,6 +15,16 @@ from console.domain.geometry import BBox, InvalidBBox
 from console.domain.model import LatLon, MissionState
 from console.domain.timefmt import TimeFormatError, format_time, parse_time
 from console.server import world_store
+from console.server.api_docs import (
+    AedDoc,
+    EventDoc,
+    HealthDoc,
+    MessageDoc,
+    MissionDoc,
+    MissionPageDoc,
+    RunnerDoc,
+    answer,
+)
 from console.server.api_models import AlertMore, CancelIn, CloseIn, MessageIn, NewMission
 from console.server.dispatch_schema import missions
 from console.server.event_log import dumps
@@ -34,7 +44,12 @@ _READ_ERRORS = problem_responses(401, 403, 422)
 _WRITE_ERRORS = problem_responses(401, 403, 404, 409, 413, 422)
 
 
-@router.get("/v1/health", tags=["console"], summary="Liveness, version and the server's clock")
+@router.get(
+    "/v1/health",
+    tags=["console"],
+    summary="Liveness, version and the server's clock",
+    responses=answer(HealthDoc),
+)
 async def health(services: Services) -> dict[str, str]:
     return {"status": "ok", "version": VERSION, "time": format_time(services.clock())}
 
@@ -54,7 +69,7 @@ class AedListCache:
     "/v1/aeds",
     tags=["console"],
     summary="All AEDs, or those in ?bbox=minLon,minLat,maxLon,maxLat; ETag / If-None-Match",
-    responses={304: {"description": "Not modified"}, **_READ_ERRORS},
+    responses={**answer(list[AedDoc]), 304: {"description": "Not modified"}, **_READ_ERRORS},
 )
 async def list_aeds(
     request: Request,
@@ -92,7 +107,7 @@ async def list_aeds(
     "/v1/runners",
     tags=["console"],
     summary="Active runners within radius_m (at most 10,000 m) of a point",
-    responses=_READ_ERRORS,
+    responses={**answer(list[RunnerDoc]), **_READ_ERRORS},
 )
 async def runners_near(
     services: Services,
@@ -121,7 +136,7 @@ def _time_param(name: str, value: str | None) -> datetime | None:
     "/v1/missions",
     tags=["console"],
     summary="Missions, newest first: ?state=open|ended&since=&until=&limit=&cursor=",
-    responses=_READ_ERRORS,
+    responses={**answer(MissionPageDoc), **_READ_ERRORS},
 )
 async def list_missions(
     services: Services,
@@ -157,7 +172,7 @@ async def list_missions(
     "/v1/missions/{mission_id}",
     tags=["console"],
     summary="One mission",
-    responses=problem_responses(401, 403, 404),
+    responses={**answer(MissionDoc), **problem_responses(401, 403, 404)},
 )
 async def get_mission(services: Services, _principal: Reader, mission_id: MissionId) -> Response:
     async with services.database.reader.connect() as conn:
@@ -173,7 +188,7 @@ async def get_mission(services: Services, _principal: Reader, mission_id: Missio
     "/v1/missions/{mission_id}/events",
     tags=["console"],
     summary="All events of a mission in seq order; folding them gives the mission",
-    responses=problem_responses(401, 403, 404),
+    responses={**answer(list[EventDoc]), **problem_responses(401, 403, 404)},
 )
 async def mission_events(services: Services, _principal: Reader, mission_id: MissionId) -> Response:
     found = await services.event_log.mission_events(mission_id)
@@ -190,7 +205,7 @@ async def mission_events(services: Services, _principal: Reader, mission_id: Mis
     tags=["console"],
     status_code=201,
     summary="Raise a mission: the 20 nearest active runners within 5 km are alerted",
-    responses=_WRITE_ERRORS,
+    responses={**answer(MissionDoc, 201), **_WRITE_ERRORS},
 )
 async def create_mission(
     request: Request,
@@ -214,7 +229,7 @@ async def create_mission(
     tags=["console"],
     status_code=201,
     summary="Alert the next count nearest runners within radius_m; the radius grows to it",
-    responses=_WRITE_ERRORS,
+    responses={**answer(MissionDoc, 201), **_WRITE_ERRORS},
 )
 async def alert_more(
     request: Request,
@@ -235,7 +250,7 @@ async def alert_more(
     tags=["console"],
     status_code=201,
     summary="A message to one responder, or to every responder who accepted",
-    responses=_WRITE_ERRORS,
+    responses={**answer(MessageDoc, 201), **_WRITE_ERRORS},
 )
 async def send_message(
     request: Request,
@@ -255,7 +270,7 @@ async def send_message(
     "/v1/missions/{mission_id}/cancel",
     tags=["console"],
     summary="Cancel: mission.cancelled, then runner.released for everyone still out",
-    responses=_WRITE_ERRORS,
+    responses={**answer(MissionDoc), **_WRITE_ERRORS},
 )
 async def cancel_mission(
     request: Request,
@@ -275,7 +290,7 @@ async def cancel_mission(
     "/v1/missions/{mission_id}/close",
     tags=["console"],
     summary="Close (e.g. outcome ems_on_scene): mission.closed, then runner.released",
-    responses=_WRITE_ERRORS,
+    responses={**answer(MissionDoc), **_WRITE_ERRORS},
 )
 async def close_mission(
     request: Request,

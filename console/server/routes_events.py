@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from console.server.api_docs import EventPageDoc
 from console.server.http_common import Services, json_text
 from console.server.problems import ProblemError, problem_responses
 from console.server.security import Principal, Role, require_roles
@@ -85,8 +86,10 @@ async def _first_of(*waits: Coroutine[Any, Any, Any]) -> None:
     summary="Server-Sent Events of every event (id: seq), or a JSON page with Accept: JSON",
     responses={
         200: {
-            "description": "text/event-stream, or {items, next_after} for application/json",
-            "content": {"text/event-stream": {}, "application/json": {}},
+            "description": "text/event-stream (id: seq, event: type, data: the Event), or a "
+            "page {items, next_after} for Accept: application/json",
+            "model": EventPageDoc,
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
         },
         **problem_responses(401, 403, 422),
     },

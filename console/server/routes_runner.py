@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from console.domain.model import Mission, ResponderState
 from console.domain.timefmt import format_time
+from console.server.api_docs import AcceptDoc, AlertDoc, MessageDoc, answer
 from console.server.api_models import AcceptIn, PositionIn, StatusIn
 from console.server.dispatch_schema import messages, missions
 from console.server.event_log import dumps
@@ -42,7 +43,7 @@ async def put_position(services: Services, runner_id: RunnerId, body: PositionIn
     "/v1/runner/alerts",
     tags=["runner"],
     summary="Open alerts for this runner (no address before accepting)",
-    responses=problem_responses(401, 403),
+    responses={**answer(list[AlertDoc]), **problem_responses(401, 403)},
 )
 async def my_alerts(services: Services, runner_id: RunnerId) -> Response:
     async with services.database.reader.connect() as conn:
@@ -66,7 +67,7 @@ async def my_alerts(services: Services, runner_id: RunnerId) -> Response:
     "/v1/runner/alerts/{mission_id}/accept",
     tags=["runner"],
     summary="Accept: confirms the position; 409 too-far outside the radius",
-    responses=_ERRORS,
+    responses={**answer(AcceptDoc), **_ERRORS},
 )
 async def accept(
     request: Request,
@@ -126,7 +127,7 @@ async def report_status(
     "/v1/runner/alerts/{mission_id}/messages",
     tags=["runner"],
     summary="The dispatcher's messages to this runner; only after it accepted",
-    responses=problem_responses(401, 403, 404),
+    responses={**answer(list[MessageDoc]), **problem_responses(401, 403, 404)},
 )
 async def my_messages(services: Services, runner_id: RunnerId, mission_id: MissionId) -> Response:
     async with services.database.reader.connect() as conn:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Path, Response
 from console.domain.model import Aed, AedAccess, AedStatus, Runner
 from console.domain.opening_hours import OpeningHours, OpeningHoursError
 from console.server import world_store
+from console.server.api_docs import AedDoc, AutopilotDoc, RunnerDoc, TokenDoc, answer
 from console.server.api_models import AutopilotIn, SimAedIn, SimReset, SimRunnerIn
 from console.server.dispatch_schema import aeds as aeds_table
 from console.server.dispatch_schema import runners as runners_table
@@ -64,7 +65,7 @@ def _duplicates(ids: list[str]) -> None:
     tags=["sim"],
     status_code=201,
     summary="Create runners (active, position now)",
-    responses=_ERRORS,
+    responses={**answer(list[RunnerDoc], 201), **_ERRORS},
 )
 async def add_runners(
     services: SimServices, _principal: SimUser, body: Annotated[list[SimRunnerIn], Body()]
@@ -98,7 +99,7 @@ async def add_runners(
     tags=["sim"],
     status_code=201,
     summary="Create AEDs (available)",
-    responses=_ERRORS,
+    responses={**answer(list[AedDoc], 201), **_ERRORS},
 )
 async def add_aeds(
     services: SimServices, _principal: SimUser, body: Annotated[list[SimAedIn], Body()]
@@ -135,7 +136,7 @@ async def add_aeds(
     "/v1/sim/autopilot",
     tags=["sim"],
     summary="Virtual responders answer alerts, move and arrive on their own, speed× real time",
-    responses={**_ERRORS, **problem_responses(503)},
+    responses={**answer(AutopilotDoc), **_ERRORS, **problem_responses(503)},
 )
 async def autopilot(services: SimServices, _principal: SimUser, body: AutopilotIn) -> Response:
     pilot = await services.set_autopilot(body.enabled, body.speed)
@@ -150,7 +151,7 @@ async def autopilot(services: SimServices, _principal: SimUser, body: AutopilotI
     "/v1/sim/runners/{runner_id}/token",
     tags=["sim"],
     summary="A runner token to act as that runner",
-    responses=_ERRORS,
+    responses={**answer(TokenDoc), **_ERRORS},
 )
 async def runner_token(
     services: SimServices,
