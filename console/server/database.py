@@ -58,6 +58,9 @@ class Database:
     url: URL
     writer: AsyncEngine
     reader: AsyncEngine
+    #: PostgreSQL only: autocommit connections for single-statement writes (runner positions),
+    #: which need neither a BEGIN nor a ROLLBACK when the connection goes back to the pool.
+    autocommit: AsyncEngine | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -71,6 +74,8 @@ class Database:
         await self.writer.dispose()
         if self.reader is not self.writer:
             await self.reader.dispose()
+        if self.autocommit is not None:
+            await self.autocommit.dispose()
 
 
 def open_database(raw_url: str) -> Database:
@@ -81,7 +86,15 @@ def open_database(raw_url: str) -> Database:
         # closed on return, so the pool is sized for a busy server's concurrency (reconnecting
         # costs more than the request).
         engine = create_async_engine(url, pool_size=30, max_overflow=30, pool_recycle=1800)
-        return Database(url=url, writer=engine, reader=engine)
+        autocommit = create_async_engine(
+            url,
+            isolation_level="AUTOCOMMIT",
+            pool_reset_on_return=None,
+            pool_size=20,
+            max_overflow=20,
+            pool_recycle=1800,
+        )
+        return Database(url=url, writer=engine, reader=engine, autocommit=autocommit)
     if url.database:
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE")

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from console.domain.constants import ALERT_RADIUS_M
 from console.domain.fold import FoldError, apply
@@ -553,20 +553,20 @@ class Dispatch:
             await self.run(None, self._position_with_events(runner_id, lat, lon, mode))
             return
         known = self.runners.get(runner_id)
-        if known is not None and self.log.database.is_postgres:
+        autocommit = self.log.database.autocommit
+        if known is not None and autocommit is not None:
             moved = replace(known, lat=lat, lon=lon, position_at=self.log.clock(), mode=mode)
-            if await self._move_in_one_statement(moved):
+            if await self._move_in_one_statement(autocommit, moved):
                 self.runners.put(moved)
                 return
         async with self.log.write(sequenced=False) as tx:
             await self._store_position(tx, runner_id, lat, lon, mode)
 
-    async def _move_in_one_statement(self, runner: Runner) -> bool:
+    async def _move_in_one_statement(self, engine: AsyncEngine, runner: Runner) -> bool:
         """PostgreSQL: update the row and announce it in one autocommit round trip."""
         payload = dumps({**runner.to_json(), "src": self.source})
-        async with self.log.database.writer.connect() as conn:
-            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            result = await auto.execute(
+        async with engine.connect() as conn:
+            result = await conn.execute(
                 _MOVE_AND_NOTIFY,
                 {
                     "id": runner.id,
