@@ -18,6 +18,10 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     if "--no-sandbox" not in flags:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
 
+#: Fixtures more than one folder uses: the real server with its proxy and driver, a cache file.
+#: None of these modules imports Qt, so the environment above is still set first.
+pytest_plugins = ["tests.support.live_fixtures", "tests.support.cache_fixtures"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(

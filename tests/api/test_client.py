@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from live_dispatchd import DEMO_PASSWORD, Dispatchd, Driver, LoopbackProxy
 
 from console.api.client import DispatchClient, Message
 from console.api.commands import Command, CommandKind
@@ -27,6 +26,9 @@ from console.api.problems import (
 from console.api.settings import ApiSettings
 from console.domain.fold import fold
 from console.domain.model import AgeGroup, EventType, LatLon, MissionState
+from tests.support.dispatchd import DEMO_PASSWORD, Dispatchd
+from tests.support.driver import Driver
+from tests.support.proxy import LoopbackProxy
 
 HERE = LatLon(55.676, 12.568)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -11,26 +9,20 @@ from cache_event_log import EventLog
 
 from console.cache.store import Cache
 from console.domain.fold import fold
+from tests.support.postgres import PgDatabase, postgres_available
 
 pytestmark = pytest.mark.postgres
-
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    name = f"amk_cache_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    database = PgDatabase.create("amk_cache")
     try:
-        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL is not reachable: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        yield database.url
+    finally:
+        database.drop()
 
 
 async def test_the_cache_on_postgresql(pg_url: str) -> None:

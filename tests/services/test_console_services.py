@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from conftest import eventually
-from live_dispatchd import Driver, LoopbackProxy
 
 from console.api.client import DispatchClient
 from console.api.problems import NotFound
@@ -21,6 +19,9 @@ from console.services.console_services import ConsoleServices, ServicesConfig
 from console.services.link import LinkState
 from console.services.observable import Change, ChangeKind
 from console.services.replay import ReplayError, ReplayOrigin, ReplaySource
+from tests.support.driver import Driver
+from tests.support.proxy import LoopbackProxy
+from tests.support.waiting import eventually
 
 HERE = LatLon(55.676, 12.568)
 

@@ -10,13 +10,16 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import assert_cache_matches_server, eventually
-from live_dispatchd import Dispatchd, Driver, LoopbackProxy, running
+from sync_harness import assert_cache_matches_server, running
 
 from console.api.settings import ApiSettings
 from console.cache.store import Cache
 from console.services.clock import ManualClock, settle
 from console.services.link import Backoff, LinkState
+from tests.support.dispatchd import Dispatchd
+from tests.support.driver import Driver
+from tests.support.proxy import LoopbackProxy
+from tests.support.waiting import eventually
 
 
 async def test_it_catches_up_then_follows_live(

@@ -8,11 +8,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import assert_cache_matches_server
-from live_dispatchd import Driver, running
+from sync_harness import assert_cache_matches_server, running
 
 from console.api.settings import ApiSettings
 from console.cache.store import Cache
+from tests.support.driver import Driver
 
 
 @pytest.mark.slow

@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import assert_cache_matches_server, eventually
-from live_dispatchd import DEMO_PASSWORD, Dispatchd, Driver
+from sync_harness import assert_cache_matches_server
 
 from console.cache.store import Cache
+from tests.support.dispatchd import DEMO_PASSWORD, Dispatchd
+from tests.support.driver import Driver
+from tests.support.waiting import eventually
 
 
 def _headless(server: str, cache_url: str, log: Path) -> subprocess.Popen[bytes]:

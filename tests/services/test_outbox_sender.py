@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
-from conftest import eventually
-from live_dispatchd import Dispatchd, Driver, LoopbackProxy
 
 from console.api.client import DispatchClient
 from console.api.commands import Command
@@ -21,6 +19,10 @@ from console.services.clock import Clock, ManualClock, SystemClock
 from console.services.link import Backoff
 from console.services.outbox_sender import INTERRUPTED_REASON, OutboxSender
 from console.services.tasks import TaskKeeper
+from tests.support.dispatchd import Dispatchd
+from tests.support.driver import Driver
+from tests.support.proxy import LoopbackProxy
+from tests.support.waiting import eventually
 
 HERE = LatLon(55.676, 12.568)
 
