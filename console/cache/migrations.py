@@ -4,10 +4,12 @@ An older cache file is upgraded in place step by step (its events are worth keep
 a catch-up). A file this code cannot use, because a newer console wrote it or it is damaged or
 not a cache at all, raises :class:`CacheUnusable`; the caller moves it aside and starts afresh.
 
-Each step's tables are written out here as they were at that version and never edited later:
-the current definitions in :mod:`console.cache.schema` may change, history may not. A step and
-the version bump commit together (SQLite and PostgreSQL both have transactional DDL), so a crash
-during an upgrade leaves the file at the previous version, not half-way.
+A step creates its tables from the definitions in :mod:`console.cache.schema`, so each table is
+written once. That holds while a table still has the shape the step's version released; the day
+a later version changes a table, its released shape is written into the step that created it
+and the new step alters it (tests/cache/test_migrations.py keeps the released shapes and fails
+first). A step and the version bump commit together (SQLite and PostgreSQL both have
+transactional DDL), so a crash during an upgrade leaves the file at the previous version.
 """
 
 from __future__ import annotations
@@ -17,21 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import Final
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Connection,
-    Float,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    inspect,
-    select,
-)
+from sqlalchemy import Connection, Table, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from console.cache.schema import (
@@ -40,7 +28,13 @@ from console.cache.schema import (
     META_LAST_SEQ,
     META_SCHEMA_VERSION,
     SCHEMA_VERSION,
+    aeds,
     cache_meta,
+    events,
+    metadata,
+    missions,
+    outbox,
+    responders,
 )
 
 log = logging.getLogger("console.cache")
@@ -54,46 +48,13 @@ class CacheUnusable(Exception):
         self.kind = kind
 
 
-def _seq() -> BigInteger:
-    return BigInteger().with_variant(Integer(), "sqlite")
-
-
-# --------------------------------------------------------------------------- version 1
+def _create(conn: Connection, *tables: Table) -> None:
+    metadata.create_all(conn, tables=list(tables))
 
 
 def _step_1(conn: Connection) -> None:
     """Events, folded missions and the key/value table that holds the version and last seq."""
-    md = MetaData()
-    Table(
-        "cache_meta",
-        md,
-        Column("key", String(64), primary_key=True),
-        Column("value", Text, nullable=False),
-    )
-    Table(
-        "events",
-        md,
-        Column("seq", _seq(), primary_key=True, autoincrement=False),
-        Column("type", String(64), nullable=False),
-        Column("at", String(32), nullable=False),
-        Column("mission_id", String(64), nullable=True),
-        Column("data", Text, nullable=False),
-        Column("problem", Text, nullable=True),
-        Index("ix_events_mission_seq", "mission_id", "seq"),
-    )
-    Table(
-        "missions",
-        md,
-        Column("id", String(64), primary_key=True),
-        Column("state", String(16), nullable=False),
-        Column("is_open", Boolean, nullable=False),
-        Column("created_at", String(32), nullable=False),
-        Column("ended_at", String(32), nullable=True),
-        Column("last_seq", _seq(), nullable=False),
-        Column("doc", Text, nullable=False),
-        Index("ix_missions_open_created", "is_open", "created_at"),
-    )
-    md.create_all(conn)
+    _create(conn, cache_meta, events, missions)
     conn.execute(
         cache_meta.insert(),
         [
@@ -103,51 +64,11 @@ def _step_1(conn: Connection) -> None:
     )
 
 
-# --------------------------------------------------------------------------- version 2
-
-
 def _step_2(conn: Connection) -> None:
     """Responders as rows (filled from the folded missions), AEDs and the command outbox."""
-    md = MetaData()
-    responders = Table(
-        "responders",
-        md,
-        Column("mission_id", String(64), primary_key=True),
-        Column("runner_id", String(64), primary_key=True),
-        Column("rank", Integer, nullable=False),
-        Column("state", String(24), nullable=False),
-        Column("task_kind", String(24), nullable=True),
-        Column("aed_id", String(64), nullable=True),
-        Column("lat", Float, nullable=False),
-        Column("lon", Float, nullable=False),
-        Index("ix_responders_runner", "runner_id"),
-    )
-    Table(
-        "aeds",
-        md,
-        Column("id", String(64), primary_key=True),
-        Column("status", String(24), nullable=False),
-        Column("doc", Text, nullable=False),
-    )
-    Table(
-        "outbox",
-        md,
-        Column("key", String(64), primary_key=True),
-        Column("kind", String(24), nullable=False),
-        Column("mission_id", String(64), nullable=True),
-        Column("body", Text, nullable=False),
-        Column("state", String(16), nullable=False),
-        Column("reason", Text, nullable=True),
-        Column("created_at", String(32), nullable=False),
-        Column("updated_at", String(32), nullable=False),
-        Column("attempts", Integer, nullable=False),
-        Column("result", Text, nullable=True),
-        Index("ix_outbox_state", "state"),
-    )
-    md.create_all(conn)
-    missions_v1 = Table("missions", MetaData(), Column("id", String), Column("doc", Text))
+    _create(conn, responders, aeds, outbox)
     rows = []
-    for mission_id, doc in conn.execute(select(missions_v1.c.id, missions_v1.c.doc)):
+    for mission_id, doc in conn.execute(select(missions.c.id, missions.c.doc)):
         for responder in json.loads(doc).get("responders", []):
             task = responder.get("task") or {}
             rows.append(

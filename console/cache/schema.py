@@ -1,7 +1,7 @@
 """The cache's tables as the code queries them (schema version :data:`SCHEMA_VERSION`).
 
-The tables are *created* by the upgrade steps in :mod:`console.cache.migrations`, which are
-frozen history; these definitions describe the result and a test checks that both agree.
+The upgrade steps in :mod:`console.cache.migrations` create these tables, each step those its
+version added; a table that changes after its release keeps its old shape in that step.
 
 ``events`` is the truth the cache holds: every event it was sent, once (the seq is the primary
 key), including those it could not use (``problem`` says why), so the position in the server's

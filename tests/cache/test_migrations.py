@@ -44,6 +44,38 @@ async def test_a_fresh_cache_has_exactly_the_current_schema(cache_url: str) -> N
         )
 
 
+#: The columns of the tables each schema version released, as cache files in the field hold them.
+#: The steps build their tables from console/cache/schema.py; this is the history they must keep.
+RELEASED: dict[int, dict[str, set[str]]] = {
+    1: {
+        "cache_meta": {"key", "value"},
+        "events": {"seq", "type", "at", "mission_id", "data", "problem"},
+        "missions": {"id", "state", "is_open", "created_at", "ended_at", "last_seq", "doc"},
+    },
+}
+RELEASED[2] = {
+    **RELEASED[1],
+    "responders": {"mission_id", "runner_id", "rank", "state", "task_kind", "aed_id", "lat", "lon"},
+    "aeds": {"id", "status", "doc"},
+    "outbox": {
+        "key", "kind", "mission_id", "body", "state", "reason", "created_at", "updated_at",
+        "attempts", "result",
+    },
+}  # fmt: skip
+
+
+def test_each_step_builds_the_tables_its_version_released(cache_url: str) -> None:
+    assert sorted(RELEASED) == sorted(STEPS), "a new schema version needs its released tables here"
+    engine = create_engine(cache_url)
+    try:
+        for version in sorted(STEPS):
+            with engine.begin() as conn:
+                STEPS[version](conn)
+            assert _columns(cache_url) == RELEASED[version], f"schema version {version}"
+    finally:
+        engine.dispose()
+
+
 def _version_1_file(url: str, log: EventLog) -> None:
     """A cache as the first console version left it: events and folded missions only."""
     engine = create_engine(url)
