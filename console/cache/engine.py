@@ -1,9 +1,8 @@
 """Opening the cache database: where it lives, SQLite's settings, and what to do with a bad file.
 
-The cache is SQLite in WAL mode by default, one file in the user's data directory. Writes start
-with ``BEGIN IMMEDIATE`` so a write transaction holds the write lock from its first read (the
-Python driver would otherwise begin only at the first write, after the reads it depends on);
-reads use a plain ``BEGIN`` on their own engine and never wait for a writer under WAL.
+The cache is SQLite in WAL mode by default, one file in the user's data directory, with a writer
+engine and a reader engine set up by :mod:`console.sqlite_setup` (why they begin differently is
+explained there).
 
 A file the console cannot use is never deleted: it is renamed next to itself with the reason and
 the time in its name (``cache.sqlite3.newer-20250603T140211``), a warning says where it went, and
@@ -18,19 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import platformdirs
-from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from console.cache.migrations import CacheUnusable, stored_version, upgrade
+from console.sqlite_setup import sqlite_engine
 
 log = logging.getLogger("console.cache")
 
-SQLITE_BUSY_TIMEOUT_MS: Final = 10_000
 CACHE_FILE_NAME: Final = "cache.sqlite3"
 
 
@@ -104,28 +102,9 @@ def create_engines(url: URL) -> CacheEngines:
         return CacheEngines(url, engine, engine)
     path.parent.mkdir(parents=True, exist_ok=True)
     # One writer connection: the cache has one writer at a time by design.
-    writer = _sqlite_engine(url, "BEGIN IMMEDIATE", pool_size=1)
-    reader = _sqlite_engine(url, "BEGIN", pool_size=4)
+    writer = sqlite_engine(url, writes=True, pool_size=1, max_overflow=2)
+    reader = sqlite_engine(url, writes=False, pool_size=4, max_overflow=2)
     return CacheEngines(url, writer, reader)
-
-
-def _sqlite_engine(url: URL, begin: str, *, pool_size: int) -> AsyncEngine:
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=2)
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # "begin" below decides how transactions start
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(begin)
-
-    return engine
 
 
 async def prepare(engines: CacheEngines) -> int:
