@@ -18,7 +18,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import RowMapping, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from console.api.commands import Command, CommandKind
 from console.cache import schema as s
@@ -94,14 +95,7 @@ class OutboxStore:
 
     async def get(self, key: str) -> OutboxEntry:
         async with self._cache.reading() as conn:
-            row = (
-                (await conn.execute(select(s.outbox).where(s.outbox.c.key == key)))
-                .mappings()
-                .first()
-            )
-        if row is None:
-            raise OutboxError(f"no command with key {key} in the outbox")
-        return _entry(row)
+            return _entry(await _row(conn, key))
 
     async def entries(self, *, include_sent: bool = True) -> list[OutboxEntry]:
         """The outbox, oldest first."""
@@ -167,13 +161,7 @@ class OutboxStore:
         attempts: int = 0,
     ) -> OutboxEntry:
         async with self._cache.writing() as conn:
-            row = (
-                (await conn.execute(select(s.outbox).where(s.outbox.c.key == key)))
-                .mappings()
-                .first()
-            )
-            if row is None:
-                raise OutboxError(f"no command with key {key} in the outbox")
+            row = await _row(conn, key)
             current = OutboxState(row["state"])
             if current not in allowed_from:
                 raise OutboxError(f"command {key} is {current.value}; cannot change it that way")
@@ -186,6 +174,13 @@ class OutboxStore:
                 values["result"] = json.dumps(result, separators=(",", ":"))
             await conn.execute(update(s.outbox).where(s.outbox.c.key == key).values(**values))
         return _entry({**row, **values})
+
+
+async def _row(conn: AsyncConnection, key: str) -> RowMapping:
+    row = (await conn.execute(select(s.outbox).where(s.outbox.c.key == key))).mappings().first()
+    if row is None:
+        raise OutboxError(f"no command with key {key} in the outbox")
+    return row
 
 
 def _entry(row: Any) -> OutboxEntry:
