@@ -15,13 +15,9 @@ Three figures (issue 5), each the median of ``RUNS`` runs:
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +31,8 @@ from console.cache.store import Cache, IngestResult
 from console.domain.model import AgeGroup, Event, EventType, LatLon, Mission, MissionState
 from console.domain.timefmt import utc_now
 from console.services.event_sync import EventSync
+from tests.support.dispatchd import Dispatchd
+from tests.support.driver import Driver
 
 RUNS = 5
 BATCH = 500
@@ -120,55 +118,16 @@ async def _ingest_once(folder: Path, events: list[Event]) -> float:
 # --------------------------------------------------------------------------- the real server
 
 
-class Server:
-    def __init__(self, folder: Path) -> None:
-        command = [
-            sys.executable, "-m", "console.server", "serve", "--simulate", "--world", "empty",
-            "--port", "0", "--db", f"sqlite:///{folder / 'dispatch.sqlite3'}",
-            "--demo-password", PASSWORD,
-        ]  # fmt: skip
-        self.log = (folder / "server.log").open("w")
-        self.proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=self.log, text=True, env=dict(os.environ)
-        )
-        line: list[str] = []
-        stdout = self.proc.stdout
-        assert stdout is not None
-        reader = threading.Thread(target=lambda: line.append(stdout.readline()))
-        reader.start()
-        reader.join(60)
-        if not line or "listening on " not in line[0]:
-            self.stop()
-            raise RuntimeError(f"amk-dispatchd did not start: {line}")
-        self.url = line[0].strip().rsplit(" ", 1)[1]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
-        self.log.close()
-
-
 class Traffic:
     """The simulator's autopilot answering missions raised in a city full of runners."""
 
-    def __init__(self, url: str) -> None:
-        self.http = httpx.AsyncClient(base_url=url, timeout=30)
-        self.tokens: dict[str, str] = {}
+    def __init__(self, driver: Driver) -> None:
+        self.driver = driver
         self.rng = random.Random(7)
+        self.last_head = 0
 
     async def call(self, who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        if who not in self.tokens:
-            answer = await self.http.post(
-                "/v1/auth/token", data={"username": who, "password": PASSWORD}
-            )
-            self.tokens[who] = answer.json()["access_token"]
-        headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {self.tokens[who]}"}
-        answer = await self.http.request(method, path, headers=headers, **kwargs)
+        answer = await self.driver.call(who, method, path, **kwargs)
         answer.raise_for_status()
         return answer
 
@@ -188,8 +147,7 @@ class Traffic:
         await self.call("demo-sim", "POST", "/v1/sim/aeds", json=aeds)
 
     async def autopilot(self, enabled: bool) -> None:
-        body = {"enabled": enabled, "speed": 10_000}
-        await self.call("demo-sim", "PUT", "/v1/sim/autopilot", json=body)
+        await self.driver.set_autopilot(enabled, speed=10_000)
 
     async def raise_some(self, count: int = 10) -> None:
         body = {"address": "Bench 1", "patient": {"age_group": "adult"}, "note": ""}
@@ -212,22 +170,9 @@ class Traffic:
         )
 
     async def head(self) -> int:
-        after = 0
-        while True:
-            answer = await self.call(
-                "demo-supervisor",
-                "GET",
-                "/v1/events",
-                params={"after": after, "limit": 1000},
-                headers={"Accept": "application/json"},
-            )
-            items = answer.json()["items"]
-            if not items:
-                return after
-            after = items[-1]["seq"]
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+        """The log's newest seq (the log only grows here, so paging starts at the last head)."""
+        self.last_head = await self.driver.head(self.last_head)
+        return self.last_head
 
 
 def _settings(url: str) -> ApiSettings:
@@ -309,33 +254,42 @@ async def _main() -> None:
         rates = [await _ingest_once(folder, events) for _ in range(RUNS)]
         print(f"ingest, batches of {BATCH}, events/s: {_median_of(rates)}  (target >= 5,000)")
 
-        server = Server(folder)
-        traffic = Traffic(server.url)
+        server = Dispatchd(
+            f"sqlite:///{folder / 'dispatch.sqlite3'}",
+            folder / "server.log",
+            password=PASSWORD,
+            keepalive_s=None,
+        )
+        server.start()
         try:
-            await traffic.populate()
-            p50s: list[float] = []
-            p99s: list[float] = []
-            counts: list[int] = []
-            for _ in range(RUNS):
-                delays = await _latency_once(server.url, folder, traffic)
-                p50s.append(_percentile(delays, 0.50))
-                p99s.append(_percentile(delays, 0.99))
-                counts.append(len(delays))
-            print(
-                f"server commit -> cache commit over loopback, ms: p50 {_median_of(p50s)}; "
-                f"p99 {_median_of(p99s)}; events per run {counts}"
-            )
-            head = await _fill(traffic, CATCH_UP)
-            seconds = [await _catch_up_once(server.url, folder, head) for _ in range(RUNS)]
-            rate = [head / s for s in seconds]
-            print(
-                f"catch-up of {head:,} events into an empty cache: "
-                f"{statistics.median(seconds):.1f} s median ({_median_of(rate)} events/s); "
-                f"runs {', '.join(f'{s:.1f}' for s in seconds)} s"
-            )
+            async with Driver(server.base_url, password=PASSWORD) as driver:
+                await _on_server(server.base_url, folder, Traffic(driver))
         finally:
-            await traffic.aclose()
             server.stop()
+
+
+async def _on_server(url: str, folder: Path, traffic: Traffic) -> None:
+    await traffic.populate()
+    p50s: list[float] = []
+    p99s: list[float] = []
+    counts: list[int] = []
+    for _ in range(RUNS):
+        delays = await _latency_once(url, folder, traffic)
+        p50s.append(_percentile(delays, 0.50))
+        p99s.append(_percentile(delays, 0.99))
+        counts.append(len(delays))
+    print(
+        f"server commit -> cache commit over loopback, ms: p50 {_median_of(p50s)}; "
+        f"p99 {_median_of(p99s)}; events per run {counts}"
+    )
+    head = await _fill(traffic, CATCH_UP)
+    seconds = [await _catch_up_once(url, folder, head) for _ in range(RUNS)]
+    rate = [head / s for s in seconds]
+    print(
+        f"catch-up of {head:,} events into an empty cache: "
+        f"{statistics.median(seconds):.1f} s median ({_median_of(rate)} events/s); "
+        f"runs {', '.join(f'{s:.1f}' for s in seconds)} s"
+    )
 
 
 def main() -> None:
