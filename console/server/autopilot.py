@@ -275,8 +275,12 @@ class Autopilot:
                 await self._safely(action)
                 continue
             wait = IDLE_POLL_S if due is None else min(IDLE_POLL_S, (due - now) / self._speed)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for returns the result when a
+            # cancel arrives just as the wait completes, and this loop would then run on with
+            # stop() waiting for it forever (the event hub's tail had the same bug).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(hub.wait_beyond(self._after), wait)
+                async with asyncio.timeout(wait):
+                    await hub.wait_beyond(self._after)
 
     @staticmethod
     async def _safely(action: Action) -> None:

@@ -37,7 +37,7 @@ from console.domain.model import (
     ResponderState,
     TaskKind,
 )
-from console.server.autopilot import AUTOPILOT_ACTOR, AutopilotError, RealTimeClock
+from console.server.autopilot import AUTOPILOT_ACTOR, Autopilot, AutopilotError, RealTimeClock
 from console.server.autopilot_model import (
     CANCEL_REASON,
     DEFAULT_BEHAVIOUR,
@@ -447,3 +447,39 @@ def test_sigkill_while_the_autopilot_runs_loses_nothing_and_it_carries_on(
     finally:
         api.close()
         second.stop()
+
+
+async def test_a_stop_that_arrives_as_the_wait_ends_still_stops_the_loop(tmp_path: Path) -> None:
+    """On Python 3.11 ``asyncio.wait_for`` returns the inner result when the cancel lands just
+    as that result arrives, and a ``while True`` loop around it then never ends: stop() hung.
+
+    The hub's wait below completes and, in the same step, the loop's task is cancelled (as
+    stop() does); the loop must end within a bounded time.
+    """
+    async with in_process(tmp_path, autopilot_on=False) as sim:
+        pilot = Autopilot(sim.services)  # real time: the loop runs as its own task
+        hub = sim.services.hub
+        cancelled = asyncio.Event()
+        original_wait = hub.wait_beyond
+
+        async def wait_then_get_cancelled(seq: int) -> None:
+            if not cancelled.is_set():
+                loop_task = next(t for t in asyncio.all_tasks() if t.get_name() == "autopilot")
+                loop_task.cancel()
+                cancelled.set()
+                return
+            await original_wait(seq)
+
+        hub.wait_beyond = wait_then_get_cancelled  # type: ignore[method-assign]
+        await pilot.configure(True, 1.0)
+        try:
+            async with asyncio.timeout(5):
+                await cancelled.wait()
+            loop_task = next(t for t in asyncio.all_tasks() if t.get_name() == "autopilot")
+            # asyncio.wait, not a timeout around ``await loop_task``: cancelling that await
+            # would cancel the loop a second time and hide the swallowed first cancel.
+            await asyncio.wait({loop_task}, timeout=3)
+            assert loop_task.cancelled(), "the autopilot loop swallowed the cancel and ran on"
+        finally:
+            async with asyncio.timeout(5):
+                await pilot.aclose()
