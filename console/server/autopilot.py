@@ -189,6 +189,14 @@ class Autopilot:
         return self._speed
 
     @property
+    def time_scale(self) -> float:
+        """Simulated seconds per second of the server's clock: ``speed`` while running in real
+        time; 1 when off, and with the virtual clock, which *is* the server's clock then."""
+        if not self._enabled or self._virtual is not None:
+            return 1.0
+        return self._speed
+
+    @property
     def pending(self) -> int:
         """Actions on the agenda (what is still to happen in the open missions)."""
         return len(self._agenda)

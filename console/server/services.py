@@ -53,6 +53,11 @@ class Autopilot(Protocol):
     @property
     def speed(self) -> float: ...
 
+    @property
+    def time_scale(self) -> float:
+        """Simulated seconds per second of the server's clock (1 when off)."""
+        ...
+
     async def configure(self, enabled: bool, speed: float) -> None: ...
 
     async def aclose(self) -> None: ...
@@ -129,7 +134,7 @@ class ServerServices:
             restore_aeds_after=config.aed_restore_after if config.simulate else None,
             every_s=config.maintenance_every_s,
         )
-        return cls(
+        services = cls(
             config=config,
             database=database,
             event_log=event_log,
@@ -140,6 +145,9 @@ class ServerServices:
             clock=clock,
             autopilot_factory=autopilot_factory or find_autopilot_factory(),
         )
+        # A taken AED's owner checks it after 30 *simulated* minutes: as fast as the autopilot.
+        maintenance.time_scale = services.sim_time_scale
+        return services
 
     async def start(self) -> None:
         config = self.config
@@ -185,6 +193,10 @@ class ServerServices:
             self.autopilot = self.autopilot_factory(self)
         await self.autopilot.configure(enabled, speed)
         return self.autopilot
+
+    def sim_time_scale(self) -> float:
+        """Simulated seconds per second of this server's clock: the autopilot's, or 1."""
+        return 1.0 if self.autopilot is None else self.autopilot.time_scale
 
     async def _on_events_notice(self, payload: str) -> None:
         self.hub.poke(int(payload) if payload.isdigit() else None)

@@ -97,3 +97,56 @@ async def test_idempotency_keys_are_forgotten_after_their_lifetime(
     assert (await server.maintenance.run_once()).keys_deleted == 0
     clock.advance(timedelta(seconds=2))
     assert (await server.maintenance.run_once()).keys_deleted == 1
+
+
+async def _take_aed(server: ServerServices, aed_id: str) -> None:
+    async with server.event_log.write(sequenced=False) as tx:
+        aed = Aed(aed_id, 55.6, 12.5, "Her", AedAccess.ALWAYS, "24/7", AedStatus.TAKEN)
+        await world_store.insert_aeds(tx.conn, [aed], tx.now)
+
+
+async def test_the_restore_follows_the_autopilots_speed(
+    services: tuple[ServerServices, FakeClock],
+) -> None:
+    server, clock = services
+    assert server.maintenance.restore_check_interval_s() == 180  # a tenth of 30 minutes
+    pilot = await server.set_autopilot(True, 60.0)
+    assert pilot is not None
+    try:
+        # 30 simulated minutes at speed 60 are 30 s of the server's clock, checked every 3 s.
+        assert server.maintenance.restore_after() == timedelta(seconds=30)
+        assert server.maintenance.restore_check_interval_s() == 3.0
+        await _take_aed(server, "aed-fast")
+        clock.advance(timedelta(seconds=29))
+        assert (await server.maintenance.run_once()).aeds_restored == 0
+        clock.advance(timedelta(seconds=2))
+        assert await server.maintenance.restore_taken_aeds() == 1
+        # At the contract's top speed the check still waits a second between runs.
+        await server.set_autopilot(True, 10_000.0)
+        assert server.maintenance.restore_check_interval_s() == 1.0
+        # Off again: the owner takes 30 minutes of the clock.
+        await server.set_autopilot(False, 60.0)
+        await _take_aed(server, "aed-slow")
+        clock.advance(timedelta(minutes=29))
+        assert await server.maintenance.restore_taken_aeds() == 0
+        clock.advance(timedelta(minutes=2))
+        assert await server.maintenance.restore_taken_aeds() == 1
+    finally:
+        await pilot.aclose()
+    async with server.database.reader.connect() as conn:
+        statuses = {row.id: row.status for row in await conn.execute(select(aeds))}
+    assert statuses == {"aed-fast": "available", "aed-slow": "available"}
+
+
+async def test_without_simulation_nothing_is_restored(tmp_path: Path) -> None:
+    clock = FakeClock()
+    config = ServerConfig(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", world="empty")
+    server = ServerServices.build(config, clock=clock)
+    await server.start()
+    try:
+        await _take_aed(server, "aed-real")
+        clock.advance(timedelta(days=2))
+        assert server.maintenance.restore_after() is None
+        assert (await server.maintenance.run_once()).aeds_restored == 0
+    finally:
+        await server.stop()
