@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from console.domain.constants import ALERT_RADIUS_M
 from console.domain.fold import FoldError, apply
@@ -70,6 +70,7 @@ from console.server.event_log import (
 from console.server.idempotency import IdempotencyKey, recall, remember
 from console.server.live_index import AedIndex, RunnerIndex
 from console.server.open_missions import OpenMissionCache
+from console.server.position_writer import PositionWriter, positions_notice
 from console.server.problems import ProblemError
 
 
@@ -90,12 +91,6 @@ def _json_reply(status: int, value: Any, select_s: float = 0.0) -> Reply:
 
 
 NO_CONTENT = Reply(204, "")
-
-#: One round trip for a position update on PostgreSQL: the row and the NOTIFY commit together.
-_MOVE_AND_NOTIFY = text(
-    "WITH moved AS (UPDATE runners SET lat = :lat, lon = :lon, position_at = :at, mode = :mode"
-    " WHERE id = :id RETURNING id) SELECT pg_notify(:channel, :payload) FROM moved"
-)
 
 #: Responders who accepted and are moving: a status report also moves them on the map.
 _ON_THE_WAY = frozenset({ResponderState.ACCEPTED, ResponderState.AED_COLLECTED})
@@ -185,6 +180,12 @@ class Dispatch:
         # Runners out (alerted, accepted, AED collected) on open missions; None: rebuild.
         self._out_runners: frozenset[str] | None = None
         self._out_generation = 0
+        #: Group commit of the position updates of runners on no mission (the common case).
+        self.positions = PositionWriter(event_log, runner_index, self.source)
+
+    async def aclose(self) -> None:
+        """Store the position updates still queued; call before the database is disposed."""
+        await self.positions.aclose()
 
     # ----------------------------------------------------------------- the in-memory world
 
@@ -200,14 +201,16 @@ class Dispatch:
         return dumps({"src": self.source, "reload": True})
 
     async def on_runner_notice(self, payload: str) -> None:
-        """Another process moved a runner (or replaced the world): bring the index up to date."""
+        """Another process moved runners (or replaced the world): bring the index up to date."""
         data = json.loads(payload)
         if data.get("src") == self.source:
             return
         if data.get("reload"):
             await self.reload_indexes()
             return
-        self.runners.put(Runner.from_json(data))
+        # {"runners": [...]} from a batch; a bare Runner from a process of an older version.
+        for runner in data.get("runners", [data]):
+            self.runners.put(Runner.from_json(runner))
 
     # ----------------------------------------------------------------- transaction plumbing
 
@@ -437,7 +440,7 @@ class Dispatch:
         self._announce(tx, moved)
 
     def _announce(self, tx: WriteTx, runner: Runner) -> None:
-        tx.notify(RUNNERS_CHANNEL, dumps({**runner.to_json(), "src": self.source}))
+        tx.notify(RUNNERS_CHANNEL, positions_notice(self.source, [runner]))
         tx.after_commit(lambda: self.runners.put(runner))
 
     def accept(self, runner_id: str, mission_id: str, lat: float, lon: float) -> Operation:
@@ -545,40 +548,18 @@ class Dispatch:
         """A runner's last known position; events only for the open missions it is out on.
 
         Most updates come from runners on no mission. They are checked against an in-memory set
-        of the runners out on open missions (rebuilt only after mission events) and take the
-        unsequenced path: no global lock, and on PostgreSQL a single autocommit statement. Only
-        a responder's update pays for the seq lock and re-checks inside it.
+        of the runners out on open missions (rebuilt only after mission events) and go to the
+        :class:`PositionWriter`, which stores the updates arriving together in one statement
+        with no seq lock. Only a responder's update pays for the seq lock and re-checks inside
+        it; a runner new to this process is created the slow way.
         """
         if runner_id in await self._runners_out():
             await self.run(None, self._position_with_events(runner_id, lat, lon, mode))
             return
-        known = self.runners.get(runner_id)
-        autocommit = self.log.database.autocommit
-        if known is not None and autocommit is not None:
-            moved = replace(known, lat=lat, lon=lon, position_at=self.log.clock(), mode=mode)
-            if await self._move_in_one_statement(autocommit, moved):
-                self.runners.put(moved)
-                return
+        if runner_id in self.runners and await self.positions.submit(runner_id, lat, lon, mode):
+            return
         async with self.log.write(sequenced=False) as tx:
             await self._store_position(tx, runner_id, lat, lon, mode)
-
-    async def _move_in_one_statement(self, engine: AsyncEngine, runner: Runner) -> bool:
-        """PostgreSQL: update the row and announce it in one autocommit round trip."""
-        payload = dumps({**runner.to_json(), "src": self.source})
-        async with engine.connect() as conn:
-            result = await conn.execute(
-                _MOVE_AND_NOTIFY,
-                {
-                    "id": runner.id,
-                    "lat": runner.lat,
-                    "lon": runner.lon,
-                    "at": runner.position_at,
-                    "mode": runner.mode.value,
-                    "channel": RUNNERS_CHANNEL,
-                    "payload": payload,
-                },
-            )
-            return result.first() is not None
 
     def missions_changed(self) -> None:
         """Mission events were committed or read: the set of runners out must be rebuilt."""

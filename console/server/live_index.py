@@ -29,6 +29,9 @@ class RunnerIndex:
     def points(self) -> PointIndex:
         return self._points
 
+    def __contains__(self, runner_id: object) -> bool:
+        return runner_id in self._runners
+
     def ids(self) -> list[str]:
         return list(self._runners)
 

@@ -636,8 +636,12 @@ def _minutes(span: timedelta) -> str:
 # --- FastAPI wiring ---------------------------------------------------------------------------
 
 
-def get_security(request: Request) -> Security:
-    """The app's :class:`Security`, from ``app.state.security`` (set by the app factory)."""
+async def get_security(request: Request) -> Security:
+    """The app's :class:`Security`, from ``app.state.security`` (set by the app factory).
+
+    Async on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, and this one
+    is on every authenticated request (measured: ~6 % of the position hot path's CPU).
+    """
     security = getattr(request.app.state, "security", None)
     if not isinstance(security, Security):
         raise RuntimeError(

@@ -180,6 +180,7 @@ class ServerServices:
         if self.autopilot is not None:
             await self.autopilot.aclose()
         await self.maintenance.stop()
+        await self.dispatch.aclose()
         await self.hub.stop()
         if self.listener is not None:
             await self.listener.stop()
