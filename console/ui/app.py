@@ -1,0 +1,70 @@
+"""``amk-console``: the Qt application, its event loop, and the process-wide set-up.
+
+Order matters and is kept here: the command line is read before Qt starts (a usage error needs
+no display), the environment for Qt and Chromium is set before the ``QApplication`` exists, the
+map's URL scheme is registered before it too (importing :mod:`console.maps` does that), and the
+qasync loop is made once, right after. ``faulthandler`` writes a traceback if the process
+crashes in C++ (Qt, Chromium) instead of dying silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import faulthandler
+import gc
+import logging
+import os
+import sys
+
+from console.ui.options import ConsoleOptions, parse_options
+
+log = logging.getLogger("console.ui")
+
+
+def prepare_environment(options: ConsoleOptions) -> None:
+    """Environment Qt and Chromium read once, when they start."""
+    if options.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium refuses to run its sandbox as root (containers, CI); without this flag the
+        # map would stay blank there.
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_options(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    faulthandler.enable()
+    prepare_environment(options)
+
+    from PySide6.QtWidgets import QApplication
+
+    import console.maps  # noqa: F401 - registers amk-map: before the QApplication
+    from console.ui.composition import run_console
+    from console.ui.qt_async import install_loop
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("amk-console")
+    app.setApplicationDisplayName("AMK Hjerteløber")
+    app.setOrganizationName("AMK")
+    # The window decides when the console ends (after a clean shut-down), not Qt.
+    app.setQuitOnLastWindowClosed(False)
+    loop = install_loop(app)
+    try:
+        return loop.run_until_complete(run_console(options, app))
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+        del loop
+        # Collect Python wrappers while Qt still exists, then destroy the application object:
+        # left to the interpreter's final garbage collection, PySide's wrappers are freed after
+        # Qt is gone and CPython aborts ("none_dealloc").
+        gc.collect()
+        app.shutdown()

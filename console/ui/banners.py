@@ -1,0 +1,182 @@
+"""Full-width bands across the top of the window for what must never be missed.
+
+- TRAINING — SIMULATED, always, in a ``--simulate`` session: nothing reaches a real responder.
+- READ-ONLY for a supervisor session.
+- NOT LIVE whenever the link is not live: the window says so in words, with since when and
+  why, not in a tooltip; the actions that need the server are disabled at the same time.
+- A failed command (an alert, a cancel...) in red with its reason, Retry and Dismiss.
+
+Colours are fixed (not the palette) with text colours chosen for contrast on them, so they read
+the same in a light and a dark desktop theme.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from console.cache.outbox import OutboxEntry, OutboxState
+from console.services.link import LinkState, LinkStatus
+from console.ui import texts
+
+TRAINING_STYLE = "background: #ffb300; color: black; font-weight: bold; padding: 4px;"
+READ_ONLY_STYLE = "background: #455a64; color: white; font-weight: bold; padding: 3px;"
+NOT_LIVE_STYLE = "background: #b71c1c; color: white; font-weight: bold; padding: 6px;"
+CATCHING_UP_STYLE = "background: #e65100; color: white; font-weight: bold; padding: 6px;"
+FAILED_STYLE = "background: #b71c1c; color: white; font-weight: bold;"
+
+
+def _band(text: str, style: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setStyleSheet(style)
+    label.setAccessibleName(text)
+    return label
+
+
+class TrainingBanner(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingBanner")
+        self.setText(
+            self.tr("TRAINING — SIMULATED · no real responders are alerted · simulated service")
+        )
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet(TRAINING_STYLE)
+        self.setAccessibleName(self.text())
+
+
+class ReadOnlyBanner(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readOnlyBanner")
+        self.setText(self.tr("READ-ONLY SESSION (supervisor): alerts cannot be raised or changed"))
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet(READ_ONLY_STYLE)
+        self.setAccessibleName(self.text())
+
+
+class NotLiveBanner(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notLiveBanner")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_status(self, status: LinkStatus, last_live: datetime | None) -> None:
+        if status.state is LinkState.LIVE:
+            self.hide()
+            return
+        state = texts.link_label(status.state).upper()
+        since = texts.clock_text(status.since)
+        parts = [self.tr("NOT LIVE — {state} since {since}").format(state=state, since=since)]
+        if status.detail:
+            parts.append(status.detail)
+        if last_live is not None:
+            parts.append(
+                self.tr("What you see was current at {time}").format(
+                    time=texts.clock_text(last_live)
+                )
+            )
+        if status.state is LinkState.UNAUTHORISED:
+            parts.append(self.tr("Log in again to continue"))
+        else:
+            parts.append(self.tr("Raising and steering are disabled until the link is back"))
+        self.setText(" · ".join(parts))
+        self.setAccessibleName(self.text())
+        self.setStyleSheet(
+            CATCHING_UP_STYLE if status.state is LinkState.CATCHING_UP else NOT_LIVE_STYLE
+        )
+        self.show()
+
+
+class FailedCommandBanner(QWidget):
+    """One failed command; Retry resends it with its key, Dismiss hides it."""
+
+    retry = Signal(str)
+    dismissed = Signal(str)
+
+    def __init__(self, entry: OutboxEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = entry.key
+        self.setObjectName("failedCommand")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(FAILED_STYLE)
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet(FAILED_STYLE)
+        retry = QPushButton(self.tr("Retry"))
+        retry.setObjectName("retryCommand")
+        retry.setStyleSheet("background: white; color: #b71c1c; font-weight: bold;")
+        retry.clicked.connect(lambda: self.retry.emit(self.key))
+        dismiss = QPushButton(self.tr("Dismiss"))
+        dismiss.setObjectName("dismissCommand")
+        dismiss.clicked.connect(lambda: self.dismissed.emit(self.key))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(retry)
+        layout.addWidget(dismiss)
+        self.update_entry(entry)
+
+    def update_entry(self, entry: OutboxEntry) -> None:
+        self.label.setText(
+            self.tr("FAILED: {command} — {reason}").format(
+                command=entry.command.describe(), reason=entry.reason or ""
+            )
+        )
+        self.label.setAccessibleName(self.label.text())
+
+
+class CommandBanners(QWidget):
+    """The stack of failed-command bands; commands that recover (sent on retry) leave it."""
+
+    retry = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bands: dict[str, FailedCommandBanner] = {}
+        self._dismissed: set[str] = set()
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(1)
+        self.hide()
+
+    def show_entry(self, entry: OutboxEntry) -> None:
+        band = self._bands.get(entry.key)
+        if entry.state is OutboxState.FAILED and entry.key not in self._dismissed:
+            if band is None:
+                band = FailedCommandBanner(entry, self)
+                band.retry.connect(self.retry)
+                band.dismissed.connect(self.dismiss)
+                self._bands[entry.key] = band
+                self._layout.addWidget(band)
+            else:
+                band.update_entry(entry)
+        elif band is not None:
+            self._remove(entry.key)
+        self.setVisible(bool(self._bands))
+
+    def dismiss(self, key: str) -> None:
+        self._dismissed.add(key)
+        self._remove(key)
+        self.setVisible(bool(self._bands))
+
+    def keys(self) -> list[str]:
+        return list(self._bands)
+
+    def _remove(self, key: str) -> None:
+        band = self._bands.pop(key, None)
+        if band is not None:
+            self._layout.removeWidget(band)
+            band.deleteLater()

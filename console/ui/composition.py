@@ -1,0 +1,244 @@
+"""The composition root: the one place that builds the console and takes it down again.
+
+In order: the settings and the translation (before any widget), the map (its page loads while
+the rest starts), the training service when ``--simulate`` (in parallel with the map), the
+login, the services, the window. On the way out, the reverse: the window lets go of the
+services, background tasks are cancelled, the services close the API client and the cache,
+the training service is stopped, and the widgets are deleted while the application still
+exists. Everything is passed to constructors; nothing is looked up globally.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
+
+from console.api.client import DispatchClient, Session
+from console.api.problems import AccountLocked, ApiError, Unauthorised
+from console.api.settings import ApiSettings
+from console.domain.service_area import ServiceArea
+from console.maps import MapView
+from console.services.console_services import ConsoleServices, ServicesConfig
+from console.services.tasks import TaskKeeper
+from console.ui import i18n
+from console.ui.data_dirs import DataDirs
+from console.ui.login_dialog import LoginDialog
+from console.ui.main_window import MainWindow, WindowContext
+from console.ui.mission_log import MissionLog
+from console.ui.options import ConsoleOptions, Role
+from console.ui.qt_async import finished
+from console.ui.server_clock import ServerClock
+from console.ui.settings import SettingsStore
+from console.ui.training_service import (
+    DEMO_DISPATCHER,
+    DEMO_SUPERVISOR,
+    TrainingService,
+)
+
+log = logging.getLogger("console.ui")
+
+
+class LoginCancelled(Exception):
+    """The dispatcher closed the login dialog: quit quietly."""
+
+
+@dataclass
+class Console:
+    """Everything one running console consists of, for the app, the tests and the bench."""
+
+    options: ConsoleOptions
+    dirs: DataDirs
+    services: ConsoleServices
+    window: MainWindow
+    server_clock: ServerClock
+    mission_log: MissionLog
+    tasks: TaskKeeper
+    training: TrainingService | None
+    session: Session
+    base_url: str
+
+
+def _service_area_loader() -> Callable[[], ServiceArea]:
+    @functools.cache
+    def load() -> ServiceArea:
+        return ServiceArea.denmark()
+
+    return load
+
+
+async def _check_login(api: ApiSettings) -> Session:
+    """Log in once with a short-lived client: wrong credentials never reach the event sync."""
+    async with DispatchClient(api) as client:
+        return await client.login()
+
+
+async def _login_interactively(
+    options: ConsoleOptions, base_url: str
+) -> tuple[ApiSettings, Session]:
+    dialog = LoginDialog(base_url, options.username)
+    try:
+        while True:
+            outcome = finished(dialog)
+            dialog.open()
+            if not await outcome:
+                raise LoginCancelled
+            username, password = dialog.credentials()
+            api = ApiSettings(
+                base_url, username=username, password=password, ca_file=options.ca_file
+            )
+            try:
+                return api, await _check_login(api)
+            except AccountLocked as exc:
+                dialog.show_error(
+                    QCoreApplication.translate("Composition", "Account locked: {reason}").format(
+                        reason=exc.reason
+                    )
+                )
+            except Unauthorised:
+                dialog.show_error(
+                    QCoreApplication.translate("Composition", "Wrong user name or password.")
+                )
+            except ApiError as exc:
+                dialog.show_error(
+                    QCoreApplication.translate(
+                        "Composition", "The dispatch service cannot be reached: {reason}"
+                    ).format(reason=str(exc))
+                )
+    finally:
+        dialog.deleteLater()
+
+
+@asynccontextmanager
+async def running_console(
+    options: ConsoleOptions, app: QApplication, *, map_view: MapView | None = None
+) -> AsyncIterator[Console]:
+    """Build the whole console, yield it, and take it down in the right order."""
+    temporary: tempfile.TemporaryDirectory[str] | None = None
+    data_dir = options.data_dir
+    if data_dir is None and options.screenshot is not None:
+        temporary = tempfile.TemporaryDirectory(prefix="amk-console-screenshot-")
+        data_dir = Path(temporary.name)
+    dirs = DataDirs.for_user(data_dir)
+    dirs.ensure()
+    store = SettingsStore(dirs.settings_file)
+    settings = store.load()
+    i18n.install(app, settings.language, dirs.translations)
+
+    view = map_view or MapView()
+    training: TrainingService | None = None
+    services: ConsoleServices | None = None
+    window: MainWindow | None = None
+    tasks = TaskKeeper()
+    unsubscribe_log = None
+    try:
+        service_area = _service_area_loader()
+        area_loading = asyncio.get_running_loop().run_in_executor(None, service_area)
+        if options.simulate:
+            training = TrainingService(
+                dirs.training_database_url,
+                dirs.training_log,
+                autopilot_speed=options.autopilot,
+                world=options.world,
+            )
+            base_url = await training.start()
+            username = DEMO_SUPERVISOR if options.role is Role.SUPERVISOR else DEMO_DISPATCHER
+            api = ApiSettings(base_url, username=username, password=training.password)
+            session = await _check_login(api)
+            cache_url = dirs.training_cache_url
+        else:
+            assert options.server is not None
+            base_url = options.server
+            api, session = await _login_interactively(options, base_url)
+            cache_url = dirs.cache_url_for(base_url)
+        if session.role not in ("dispatcher", "supervisor"):
+            raise PermissionError(
+                f"the account {session.username} has the role {session.role}; "
+                "the console needs a dispatcher or supervisor"
+            )
+        read_only = options.role is Role.SUPERVISOR or session.role == "supervisor"
+        services = await ConsoleServices.start(ServicesConfig(api=api, cache_url=cache_url))
+        server_clock = ServerClock(services.client, services.clock)
+        mission_log = MissionLog(services.cache)
+        unsubscribe_log = services.sync.on_batch(mission_log.on_batch)
+        ctx = WindowContext(
+            services=services,
+            server_clock=server_clock,
+            mission_log=mission_log,
+            settings=settings,
+            settings_store=store,
+            tasks=tasks,
+            read_only=read_only,
+            training=options.simulate,
+            user=session.username,
+            role=session.role,
+            server=base_url,
+            service_area=service_area,
+        )
+        window = MainWindow(ctx, view)
+        tasks.spawn(server_clock.follow(services.sync.status), name="server-clock")
+        await area_loading
+        yield Console(
+            options=options,
+            dirs=dirs,
+            services=services,
+            window=window,
+            server_clock=server_clock,
+            mission_log=mission_log,
+            tasks=tasks,
+            training=training,
+            session=session,
+            base_url=base_url,
+        )
+    finally:
+        if window is not None:
+            window.detach()
+        if unsubscribe_log is not None:
+            unsubscribe_log()
+        await tasks.aclose()
+        if services is not None:
+            await services.aclose()
+        if training is not None:
+            await training.stop()
+        if window is not None:
+            window.hide()
+            window.deleteLater()
+        elif map_view is None:
+            view.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.cleanup()
+
+
+async def run_console(options: ConsoleOptions, app: QApplication) -> int:
+    """The application: run until the window is closed (or the screenshot is saved)."""
+    try:
+        async with running_console(options, app) as console:
+            if options.screenshot is not None:
+                from console.ui.scenarios import render_screenshot
+
+                await render_screenshot(console, options.scenario, options.screenshot)
+                return 0
+            closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+            def on_closed() -> None:
+                if not closed.done():
+                    closed.set_result(None)
+
+            console.window.closed.connect(on_closed)
+            console.window.show()
+            await closed
+            return 0
+    except LoginCancelled:
+        return 0

@@ -1,0 +1,74 @@
+"""The login to a real dispatch service (``--server URL``): user name and password.
+
+The password lives only in this dialog and in the API client's memory; it is never written to
+the settings or a log. A refused login shows the server's reason in the dialog, which stays open
+for another try (an account locked after repeated failures says so too).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class LoginDialog(QDialog):
+    def __init__(self, server: str, username: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Log in — AMK Hjerteløber console"))
+        self.setObjectName("loginDialog")
+        server_label = QLabel(server)
+        server_label.setTextFormat(Qt.TextFormat.PlainText)
+        server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.username = QLineEdit(username or "")
+        self.username.setObjectName("username")
+        self.username.setAccessibleName(self.tr("User name"))
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("Password"))
+        self.error = QLabel()
+        self.error.setObjectName("loginError")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow(self.tr("Dispatch service:"), server_label)
+        form.addRow(self.tr("&User name:"), self.username)
+        form.addRow(self.tr("&Password:"), self.password)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Log in"))
+        buttons.accepted.connect(self._accept_if_filled)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        (self.password if username else self.username).setFocus()
+
+    def credentials(self) -> tuple[str, str]:
+        return self.username.text().strip(), self.password.text()
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.password.clear()
+        self.password.setFocus()
+
+    def _accept_if_filled(self) -> None:
+        user, password = self.credentials()
+        if not user or not password:
+            self.show_error(self.tr("Give both a user name and a password."))
+            return
+        self.accept()

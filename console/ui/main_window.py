@@ -1,0 +1,917 @@
+"""The dispatcher's window: missions on the left, the map in the centre, responders below it.
+
+The window only subscribes and formats. Everything it shows comes from the services'
+observable models (open missions, AEDs, link status, commands) and the mission log; everything
+it does goes through :class:`console.services.missions.MissionService`, whose commands pass the
+outbox. Updates are coalesced: all changes from one committed batch of events reach the table
+and the map in one pass on the next turn of the event loop, so a burst of 100 events is one
+repaint, not 100.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.api.problems import ApiError
+from console.cache.outbox import OutboxEntry, OutboxState
+from console.domain.model import Aed, AgeGroup, Event, EventType, LatLon, Mission, Runner
+from console.domain.service_area import ServiceArea
+from console.maps import MapView
+from console.services.console_services import ConsoleServices
+from console.services.link import LinkState, LinkStatus
+from console.services.observable import Change, ChangeKind, Unsubscribe
+from console.services.tasks import TaskKeeper
+from console.ui import texts
+from console.ui.actions import WindowActions
+from console.ui.banners import (
+    CommandBanners,
+    NotLiveBanner,
+    ReadOnlyBanner,
+    TrainingBanner,
+)
+from console.ui.coverage import AedLocator, Coverage, coverage
+from console.ui.map_context import MapContext, ShortcutKeeper
+from console.ui.mission_list import MissionListModel
+from console.ui.mission_log import MissionLog
+from console.ui.mission_panel import MissionPanel
+from console.ui.mission_view_model import (
+    accepted_count,
+    needs_more,
+    new_acceptances,
+    responder_rows,
+)
+from console.ui.qt_async import ask
+from console.ui.raise_dialog import RaiseDialog, RaisePort
+from console.ui.responder_table import ResponderTableModel
+from console.ui.server_clock import ServerClock
+from console.ui.settings import ConsoleSettings, SettingsStore
+from console.ui.settings_dialog import SettingsDialog
+from console.ui.sound import SoundCue
+from console.ui.status_bar import ClockOffsetLabel, LinkIndicator, UserLabel
+from console.ui.steer_dialogs import AlertMoreDialog, CancelDialog, CloseDialog, MessageDialog
+from console.ui.timeline import TimelineModel
+
+log = logging.getLogger("console.ui.window")
+
+#: More AED changes than this in one pass are sent to the map as a whole new register.
+_AED_BULK = 50
+
+
+@dataclass(frozen=True, slots=True)
+class WindowContext:
+    """What the composition root hands the window; nothing is looked up globally."""
+
+    services: ConsoleServices
+    server_clock: ServerClock
+    mission_log: MissionLog
+    settings: ConsoleSettings
+    settings_store: SettingsStore | None
+    tasks: TaskKeeper
+    read_only: bool
+    training: bool
+    user: str
+    role: str
+    server: str
+    service_area: Callable[[], ServiceArea]
+
+
+class MainWindow(QMainWindow):
+    #: The window was closed by the dispatcher (the composition root then shuts down).
+    closed = Signal()
+    #: The responder table and the map show the latest changes (for the bench and tests).
+    refreshed = Signal()
+
+    def __init__(self, ctx: WindowContext, map_view: MapView) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.services = ctx.services
+        self.settings = ctx.settings
+        self.map = map_view
+        self.setObjectName("mainWindow")
+        title = self.tr("AMK Hjerteløber — dispatcher console")
+        if ctx.training:
+            title += " — " + self.tr("TRAINING")
+        self.setWindowTitle(title)
+        self.resize(1600, 1000)
+
+        self._selected: str | None = None
+        #: The selected mission after it ended (kept in view until another is selected).
+        self._ended: Mission | None = None
+        self._dirty: set[str] = set()
+        self._aed_dirty: set[str] = set()
+        self._locator: AedLocator | None = None
+        self._last_live: datetime | None = None
+        self._unsubscribe: list[Unsubscribe] = []
+        self._ignore_selection = False
+        self.raise_dialog: RaiseDialog | None = None
+        self.active_dialog: QWidget | None = None
+        self._was_open: dict[str, Mission] = {}
+        self._last_register_fetch = -1e9
+
+        self.actions_ = WindowActions(self)
+        self.sound = SoundCue(ctx.settings.sound, parent=self)
+        self.actions_["sound"].setChecked(ctx.settings.sound)
+        self._build()
+        self._connect_actions()
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._flush)
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(1000)
+        self._tick_timer.timeout.connect(self.tick)
+        self._aed_timer = QTimer(self)
+        self._aed_timer.setInterval(60_000)
+        self._aed_timer.timeout.connect(self._refresh_aed_availability)
+        self._attach()
+        self._tick_timer.start()
+        self._aed_timer.start()
+
+    # ================================================================== layout
+
+    def _build(self) -> None:
+        ctx = self.ctx
+        actions = self.actions_
+        self.list_model = MissionListModel(self)
+        self.list_model.configure(
+            after_s=self.settings.no_acceptance_after_s, min_accepted=self.settings.min_accepted
+        )
+        self.list_view = QTableView()
+        self.list_view.setObjectName("missionList")
+        self.list_view.setAccessibleName(self.tr("Open missions"))
+        self.list_view.setModel(self.list_model)
+        self._table_style(self.list_view)
+        header = self.list_view.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.list_view.selectionModel().selectionChanged.connect(self._list_selection_changed)
+
+        self.panel = MissionPanel(
+            [
+                actions["alert_more"],
+                actions["message"],
+                actions["close_mission"],
+                actions["cancel_mission"],
+            ]
+        )
+        self.timeline_model = TimelineModel(self)
+        self.timeline_view = QTableView()
+        self.timeline_view.setObjectName("timeline")
+        self.timeline_view.setAccessibleName(self.tr("Mission timeline"))
+        self.timeline_view.setModel(self.timeline_model)
+        self._table_style(self.timeline_view)
+        self.timeline_view.setWordWrap(True)
+        theader = self.timeline_view.horizontalHeader()
+        theader.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        theader.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+        missions_label = QLabel(self.tr("Open missions"))
+        missions_label.setStyleSheet("font-weight: bold;")
+        timeline_label = QLabel(self.tr("Timeline"))
+        timeline_label.setStyleSheet("font-weight: bold;")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(4, 4, 4, 4)
+        left_split = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(missions_label)
+        top_layout.addWidget(self.list_view)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.panel)
+        bottom_layout.addWidget(timeline_label)
+        bottom_layout.addWidget(self.timeline_view, 1)
+        left_split.addWidget(top)
+        left_split.addWidget(bottom)
+        left_split.setSizes([260, 700])
+        left_layout.addWidget(left_split)
+
+        self.responder_model = ResponderTableModel(self)
+        self.responder_view = QTableView()
+        self.responder_view.setObjectName("responders")
+        self.responder_view.setAccessibleName(self.tr("Responders of the selected mission"))
+        self.responder_view.setModel(self.responder_model)
+        self._table_style(self.responder_view)
+        rheader = self.responder_view.horizontalHeader()
+        rheader.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rheader.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.responder_view.selectionModel().selectionChanged.connect(
+            self._responder_selection_changed
+        )
+
+        self.map.setAccessibleName(self.tr("Map of missions, responders and AEDs"))
+        self.map.setMinimumSize(400, 300)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.map)
+        right.addWidget(self.responder_view)
+        right.setSizes([640, 300])
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(left)
+        main.addWidget(right)
+        main.setSizes([560, 1040])
+        main.setStretchFactor(1, 1)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.training_banner = TrainingBanner() if ctx.training else None
+        if self.training_banner is not None:
+            layout.addWidget(self.training_banner)
+        self.read_only_banner = ReadOnlyBanner() if ctx.read_only else None
+        if self.read_only_banner is not None:
+            layout.addWidget(self.read_only_banner)
+        self.not_live_banner = NotLiveBanner()
+        layout.addWidget(self.not_live_banner)
+        self.command_banners = CommandBanners()
+        self.command_banners.retry.connect(self.retry_command)
+        layout.addWidget(self.command_banners)
+        layout.addWidget(main, 1)
+        self.setCentralWidget(central)
+
+        menu = self.menuBar()
+        mission_menu = menu.addMenu(self.tr("&Mission"))
+        for name in ("raise_alert", "alert_more", "message", "close_mission", "cancel_mission"):
+            mission_menu.addAction(actions[name])
+        mission_menu.addSeparator()
+        mission_menu.addAction(actions["quit"])
+        view_menu = menu.addMenu(self.tr("&View"))
+        for name in (
+            "fit_mission",
+            "show_all",
+            "focus_missions",
+            "focus_responders",
+            "focus_timeline",
+            "focus_map",
+        ):
+            view_menu.addAction(actions[name])
+        settings_menu = menu.addMenu(self.tr("&Settings"))
+        settings_menu.addAction(actions["sound"])
+        settings_menu.addAction(actions["settings"])
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(actions["shortcuts"])
+
+        toolbar = self.addToolBar(self.tr("Mission"))
+        toolbar.setObjectName("missionToolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(actions["raise_alert"])
+        toolbar.addSeparator()
+        for name in ("alert_more", "message", "close_mission", "cancel_mission"):
+            toolbar.addAction(actions[name])
+        toolbar.addSeparator()
+        toolbar.addAction(actions["fit_mission"])
+        toolbar.addAction(actions["show_all"])
+        raise_button = toolbar.widgetForAction(actions["raise_alert"])
+        if raise_button is not None:
+            raise_button.setObjectName("raiseToolButton")
+            raise_button.setStyleSheet("font-weight: bold;")
+
+        self.link_indicator = LinkIndicator()
+        self.clock_label = ClockOffsetLabel()
+        self.commands_label = QLabel()
+        self.commands_label.setObjectName("commandsInFlight")
+        self.user_label = UserLabel(ctx.user, ctx.role, ctx.server)
+        status = self.statusBar()
+        status.addPermanentWidget(self.link_indicator)
+        status.addPermanentWidget(self.clock_label)
+        status.addPermanentWidget(self.commands_label)
+        status.addPermanentWidget(self.user_label)
+
+        self.map_context = MapContext(self.map)
+        self.map_context.requested.connect(self._map_context_menu)
+        self._shortcut_keeper = ShortcutKeeper(
+            [action.shortcut() for action in actions.actions.values()], self.map
+        )
+
+    @staticmethod
+    def _table_style(view: QTableView) -> None:
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().setVisible(False)
+        view.setAlternatingRowColors(True)
+        view.setTabKeyNavigation(False)
+
+    def _connect_actions(self) -> None:
+        a = self.actions_
+        a["raise_alert"].triggered.connect(lambda: self.open_raise_dialog())
+        a["alert_more"].triggered.connect(lambda: self._spawn(self.alert_more(), "alert-more"))
+        a["message"].triggered.connect(lambda: self._spawn(self.message(), "message"))
+        a["close_mission"].triggered.connect(lambda: self._spawn(self.close_mission(), "close"))
+        a["cancel_mission"].triggered.connect(lambda: self._spawn(self.cancel_mission(), "cancel"))
+        a["fit_mission"].triggered.connect(self._fit_selected)
+        a["show_all"].triggered.connect(self.map.show_all)
+        a["focus_missions"].triggered.connect(self.list_view.setFocus)
+        a["focus_responders"].triggered.connect(self.responder_view.setFocus)
+        a["focus_timeline"].triggered.connect(self.timeline_view.setFocus)
+        a["focus_map"].triggered.connect(self.map.setFocus)
+        a["sound"].toggled.connect(self._sound_toggled)
+        a["settings"].triggered.connect(lambda: self._spawn(self.edit_settings(), "settings"))
+        a["shortcuts"].triggered.connect(self._show_shortcuts)
+        a["quit"].triggered.connect(self.close)
+        self.map.item_clicked.connect(self._map_item_clicked)
+        self.map.map_clicked.connect(self._map_clicked)
+
+    # ================================================================== subscriptions
+
+    def _attach(self) -> None:
+        services = self.services
+        missions = services.missions.open_missions
+        self._unsubscribe.append(missions.subscribe(self._mission_changed))
+        self._unsubscribe.append(services.sync.status.subscribe(self._link_changed))
+        self._unsubscribe.append(services.aeds.aeds.subscribe(self._aed_changed))
+        self._unsubscribe.append(services.missions.commands.subscribe(self._command_changed))
+        self._unsubscribe.append(self.ctx.mission_log.subscribe(self._mission_events))
+        self._unsubscribe.append(
+            self.ctx.server_clock.offset.subscribe(self.clock_label.show_offset)
+        )
+        self.list_model.attention_raised.connect(self._attention_raised)
+        now = self.server_now()
+        self.list_model.tick(now)
+        for mission in sorted(missions.values(), key=lambda m: m.created_at):
+            self._add_mission(mission, unseen=False)
+        for entry in services.interrupted:
+            self.command_banners.show_entry(entry)
+        self._aed_dirty.add("*")
+        self._link_changed(services.sync.status.value)
+        self._update_commands_label()
+        self.clock_label.show_offset(self.ctx.server_clock.offset.value)
+        self._refresh_timer.start()
+        if self.list_model.rowCount():
+            self.select_mission(self.list_model.mission_ids()[0])
+        else:
+            self.select_mission(None)
+
+    def detach(self) -> None:
+        """Stop listening to the services (before they are closed)."""
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        self._tick_timer.stop()
+        self._aed_timer.stop()
+        self._refresh_timer.stop()
+        if self.raise_dialog is not None:
+            self.raise_dialog.reject()
+
+    # ================================================================== time
+
+    def server_now(self) -> datetime:
+        return self.ctx.server_clock.now()
+
+    def tick(self) -> None:
+        now = self.server_now()
+        self.list_model.tick(now)
+        self.panel.tick(now)
+        self._show_selected_responders(now)
+        self._update_attention(now)
+
+    # ================================================================== missions
+
+    def _mission_changed(self, change: Change[str, Mission]) -> None:
+        if change.kind is ChangeKind.ADDED:
+            self._add_mission(change.value, unseen=change.key != self._selected)
+        elif change.kind is ChangeKind.CHANGED:
+            self._dirty.add(change.key)
+            self._refresh_timer.start()
+        else:
+            self._mission_ended(change.key, change.value)
+
+    def _add_mission(self, mission: Mission, *, unseen: bool) -> None:
+        self.list_model.put(mission)
+        self._was_open[mission.id] = mission
+        if unseen:
+            self.list_model.mark_unseen(mission.id)
+        self._dirty.add(mission.id)
+        self._refresh_timer.start()
+        if not self.ctx.mission_log.following(mission.id):
+            self._spawn(self._follow(mission.id), f"follow:{mission.id}")
+
+    async def _follow(self, mission_id: str) -> None:
+        events = await self.ctx.mission_log.follow(mission_id)
+        if mission_id == self._selected:
+            self.timeline_model.show(mission_id, events)
+            self.timeline_view.scrollToBottom()
+            self._dirty.add(mission_id)
+            self._refresh_timer.start()
+
+    def _mission_ended(self, mission_id: str, last_open: Mission) -> None:
+        self._dirty.discard(mission_id)
+        self._was_open.pop(mission_id, None)
+        self._ignore_selection = True
+        try:
+            self.list_model.remove(mission_id)
+        finally:
+            self._ignore_selection = False
+        if mission_id == self._selected:
+            self._spawn(self._show_ended(mission_id, last_open), f"ended:{mission_id}")
+        else:
+            self.map.clear_mission(mission_id)
+            self.ctx.mission_log.forget(mission_id)
+
+    async def _show_ended(self, mission_id: str, last_open: Mission) -> None:
+        final = await self.services.missions.mission(mission_id) or last_open
+        if mission_id != self._selected:
+            return
+        self._ended = final
+        self.map.set_mission(final)
+        self._show_selected(final)
+        events = self.ctx.mission_log.events(mission_id)
+        self.timeline_model.show(mission_id, events)
+        self.timeline_view.scrollToBottom()
+        self._update_actions()
+        self.refreshed.emit()
+
+    def _mission_events(self, mission_id: str, events: tuple[Event, ...]) -> None:
+        if mission_id == self._selected:
+            self.timeline_model.append(mission_id, events)
+            self.timeline_view.scrollToBottom()
+        elif any(e.type is not EventType.RUNNER_POSITION for e in events):
+            self.list_model.mark_unseen(mission_id)
+
+    def _flush(self) -> None:
+        """Apply every mission changed since the last pass to the list, the map and the table."""
+        dirty, self._dirty = self._dirty, set()
+        self._flush_aeds()
+        now = self.server_now()
+        open_missions = self.services.missions.open_missions
+        aeds = self.services.aeds.aeds
+        for mission_id in dirty:
+            mission = open_missions.get(mission_id)
+            if mission is None:
+                continue
+            before = self.list_model.mission(mission_id)
+            self.list_model.put(mission)
+            fresh = new_acceptances(before, mission) if before is not None else 0
+            if fresh:
+                self.sound.play(f"{fresh} new acceptance(s) on {mission_id}")
+            modes = self.ctx.mission_log.modes(mission_id)
+            self._check_aeds_known(mission)
+            rows = responder_rows(mission, aeds, modes, now)
+            etas = {row.responder.runner_id: row.eta_patient for row in rows}
+            self.map.set_mission(mission, etas)
+            if mission_id == self._selected:
+                self._show_selected(mission)
+        if dirty:
+            self._update_attention(now)
+            self.refreshed.emit()
+
+    # ================================================================== selection
+
+    @property
+    def selected_mission_id(self) -> str | None:
+        return self._selected
+
+    def selected_mission(self) -> Mission | None:
+        if self._selected is None:
+            return None
+        return self.services.missions.open_missions.get(self._selected) or self._ended
+
+    def select_mission(self, mission_id: str | None, *, fit: bool = True) -> None:
+        previous_ended = self._ended
+        if mission_id != self._selected and previous_ended is not None:
+            self._ended = None
+            self.map.clear_mission(previous_ended.id)
+            self.ctx.mission_log.forget(previous_ended.id)
+        self._selected = mission_id
+        self._sync_list_selection(mission_id)
+        mission = self.selected_mission()
+        if mission_id is not None:
+            self.list_model.mark_seen(mission_id)
+        self.timeline_model.show(mission_id, self.ctx.mission_log.events(mission_id or ""))
+        self.timeline_view.scrollToBottom()
+        self._show_selected(mission)
+        if mission is not None:
+            self.map.clear_selection()
+            if fit:
+                self.map.fit_incident(mission.id)
+        self._update_actions()
+
+    def _sync_list_selection(self, mission_id: str | None) -> None:
+        row = -1 if mission_id is None else self.list_model.row_of(mission_id)
+        selection = self.list_view.selectionModel()
+        self._ignore_selection = True
+        try:
+            if row < 0:
+                selection.clearSelection()
+            else:
+                index = self.list_model.index(row, 0)
+                selection.setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        finally:
+            self._ignore_selection = False
+
+    def _list_selection_changed(self, *_: Any) -> None:
+        if self._ignore_selection:
+            return
+        rows = self.list_view.selectionModel().selectedRows()
+        if not rows:
+            return
+        mission_id = self.list_model.mission_ids()[rows[0].row()]
+        if mission_id != self._selected:
+            self.select_mission(mission_id)
+
+    def _show_selected(self, mission: Mission | None) -> None:
+        now = self.server_now()
+        self.panel.show_mission(mission, now)
+        self._show_selected_responders(now, mission)
+        self._update_attention(now)
+        self._update_actions()
+
+    def _show_selected_responders(self, now: datetime, mission: Mission | None = None) -> None:
+        mission = mission or self.selected_mission()
+        selected_runner = self.selected_runner_id()
+        modes = self.ctx.mission_log.modes(mission.id) if mission is not None else {}
+        self._ignore_selection = True
+        try:
+            self.responder_model.show(mission, self.services.aeds.aeds, modes, now)
+            if selected_runner is not None:
+                self._select_responder_row(selected_runner)
+        finally:
+            self._ignore_selection = False
+
+    def selected_runner_id(self) -> str | None:
+        rows = self.responder_view.selectionModel().selectedRows()
+        return self.responder_model.runner_id(rows[0].row()) if rows else None
+
+    def select_responder(self, runner_id: str) -> None:
+        """Select a responder of the selected mission in the table (and so on the map)."""
+        self._select_responder_row(runner_id)
+
+    def _select_responder_row(self, runner_id: str) -> None:
+        row = self.responder_model.row_of(runner_id)
+        if row < 0:
+            return
+        self.responder_view.selectionModel().setCurrentIndex(
+            self.responder_model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.responder_view.scrollTo(self.responder_model.index(row, 0))
+
+    def _responder_selection_changed(self, *_: Any) -> None:
+        if self._ignore_selection:
+            return
+        runner_id = self.selected_runner_id()
+        mission = self.selected_mission()
+        if runner_id is not None and mission is not None:
+            self.map.select("responder", runner_id, mission.id)
+
+    def _map_item_clicked(self, kind: str, item_id: str, mission_id: str) -> None:
+        if kind == "incident":
+            if item_id != self._selected:
+                self.select_mission(item_id, fit=False)
+        elif kind == "responder" and mission_id:
+            if mission_id != self._selected:
+                self.select_mission(mission_id, fit=False)
+            self._select_responder_row(item_id)
+
+    def _fit_selected(self) -> None:
+        if self._selected is not None:
+            self.map.fit_incident(self._selected)
+
+    # ================================================================== attention, sound
+
+    def _update_attention(self, now: datetime) -> None:
+        mission = self.selected_mission()
+        settings = self.settings
+        if mission is not None and needs_more(
+            mission,
+            now,
+            after_s=settings.no_acceptance_after_s,
+            min_accepted=settings.min_accepted,
+        ):
+            self.panel.set_attention(
+                self.tr("⚠ Only {n} accepted after {s} s — consider Alert more (F3)").format(
+                    n=accepted_count(mission), s=settings.no_acceptance_after_s
+                )
+            )
+        elif mission is not None and not mission.is_open:
+            reason = mission.end_reason or ""
+            label = (
+                self.tr("CANCELLED: {reason}")
+                if mission.state.value == "cancelled"
+                else self.tr("CLOSED: {reason}")
+            )
+            self.panel.set_attention(label.format(reason=texts.outcome_label(reason)))
+        else:
+            self.panel.set_attention(None)
+
+    def _attention_raised(self, mission_id: str) -> None:
+        self.sound.play(f"too few acceptances on {mission_id}")
+
+    def _sound_toggled(self, on: bool) -> None:
+        self.sound.enabled = on
+        self._save_settings(self.settings.changed(sound=on))
+
+    # ================================================================== link, AEDs, commands
+
+    def _link_changed(self, status: LinkStatus) -> None:
+        if status.state is LinkState.LIVE:
+            self._last_live = None
+        elif self._last_live is None:
+            self._last_live = status.since
+        self.link_indicator.show_status(status)
+        self.not_live_banner.show_status(status, self._last_live)
+        self._update_actions()
+
+    def is_live(self) -> bool:
+        return self.services.sync.status.value.state is LinkState.LIVE
+
+    def _why_not_live(self) -> str:
+        status = self.services.sync.status.value
+        label = texts.link_label(status.state)
+        return f"{label}: {status.detail}" if status.detail else label
+
+    def _update_actions(self) -> None:
+        mission = self.selected_mission()
+        live = self.is_live()
+        why = self._why_not_live()
+        self.actions_.update(
+            live=live,
+            writable=not self.ctx.read_only,
+            mission_open=mission is not None and mission.is_open,
+            why_not_live=why,
+        )
+        if self.raise_dialog is not None:
+            self.raise_dialog.set_live(live, why)
+
+    def _aed_changed(self, change: Change[str, Aed]) -> None:
+        self._aed_dirty.add(change.key)
+        self._locator = None
+        self._refresh_timer.start()
+
+    def _flush_aeds(self) -> None:
+        if not self._aed_dirty:
+            return
+        dirty, self._aed_dirty = self._aed_dirty, set()
+        aeds = self.services.aeds.aeds
+        now = self.server_now()
+        if "*" in dirty or len(dirty) > _AED_BULK:
+            self.map.set_aeds(list(aeds.values()), now)
+            return
+        for aed_id in dirty:
+            aed = aeds.get(aed_id)
+            if aed is not None:
+                self.map.update_aed(aed, now)
+
+    def _check_aeds_known(self, mission: Mission) -> None:
+        """A responder sent to an AED the register does not have yet: fetch the register.
+
+        The register is otherwise re-read every 10 minutes (an unchanged one costs a 304); an
+        AED added since then must still appear on the map and in the ETA at once.
+        """
+        aeds = self.services.aeds.aeds
+        unknown = any(
+            r.task is not None and r.task.aed_id is not None and r.task.aed_id not in aeds
+            for r in mission.responders
+        )
+        if not unknown or self.ctx.tasks.running("aed-register"):
+            return
+        now = time.monotonic()
+        if now - self._last_register_fetch < 30.0:
+            return
+        self._last_register_fetch = now
+        self._spawn(self._refetch_aeds(), "aed-register")
+
+    async def _refetch_aeds(self) -> None:
+        try:
+            await self.services.aeds.refresh()
+        except ApiError as exc:
+            log.info("AED register not fetched: %s", exc)
+
+    def _refresh_aed_availability(self) -> None:
+        self.map.refresh_aed_availability(self.server_now())
+
+    def aed_locator(self) -> AedLocator:
+        if self._locator is None:
+            self._locator = AedLocator(self.services.aeds.aeds.values())
+        return self._locator
+
+    def _command_changed(self, change: Change[str, OutboxEntry]) -> None:
+        entry = change.value
+        self.command_banners.show_entry(entry)
+        self._update_commands_label()
+        if change.kind is ChangeKind.CHANGED and entry.state is OutboxState.SENT:
+            self.statusBar().showMessage(
+                self.tr("Done: {command}").format(command=entry.command.describe()), 8000
+            )
+
+    def _update_commands_label(self) -> None:
+        sending = sum(
+            1 for e in self.services.missions.commands.values() if e.state is OutboxState.SENDING
+        )
+        self.commands_label.setText(
+            self.tr("Sending %n command(s)…", "", sending) if sending else ""
+        )
+
+    def retry_command(self, key: str) -> None:
+        self._spawn(self.services.missions.retry(key), f"retry:{key}")
+
+    # ================================================================== raise
+
+    def open_raise_dialog(self, at: LatLon | None = None) -> RaiseDialog | None:
+        if not self.actions_["raise_alert"].isEnabled():
+            return None
+        dialog = self.raise_dialog
+        if dialog is None:
+            dialog = RaiseDialog(self._raise_port(), self)
+            dialog.raised.connect(self._raised)
+            dialog.finished.connect(self._raise_dialog_finished)
+            self.raise_dialog = dialog
+            dialog.set_live(self.is_live(), self._why_not_live())
+            dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        if at is not None:
+            dialog.set_location_from_map(at.lat, at.lon)
+        else:
+            dialog.location.setFocus()
+        return dialog
+
+    def _raise_dialog_finished(self, _: int) -> None:
+        dialog = self.raise_dialog
+        self.raise_dialog = None
+        if dialog is not None:
+            dialog.deleteLater()
+        self.activateWindow()  # keys go back to the window (F3, F4...) at once
+
+    def _raised(self, mission_id: str) -> None:
+        self.statusBar().showMessage(self.tr("Alert raised"), 8000)
+        self.select_mission(mission_id)
+
+    def _raise_port(self) -> RaisePort:
+        missions = self.services.missions
+
+        async def submit(location: LatLon, address: str, age: AgeGroup, note: str) -> OutboxEntry:
+            return await missions.raise_alert(location, address, age, note)
+
+        return RaisePort(
+            server_now=self.server_now,
+            preview=self._preview,
+            submit=submit,
+            retry=missions.retry,
+            commands=missions.commands,
+            open_missions=missions.open_missions,
+            tasks=self.ctx.tasks,
+            service_area=self.ctx.service_area,
+            show_preview=lambda at, runners: self.map.show_runner_preview(
+                at.lat, at.lon, 5000.0, runners
+            ),
+            clear_preview=self.map.clear_runner_preview,
+        )
+
+    async def _preview(self, location: LatLon) -> tuple[Coverage, Sequence[Runner]]:
+        preview = await self.services.runners.preview(location)
+        result = coverage(preview, self.aed_locator(), self.server_now())
+        return result, [candidate.runner for candidate in preview.candidates]
+
+    def _map_clicked(self, lat: float, lon: float) -> None:
+        if self.raise_dialog is not None:
+            self.raise_dialog.set_location_from_map(lat, lon)
+
+    def _map_context_menu(self, lat: float, lon: float, where: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("mapMenu")
+        action = menu.addAction(self.tr("Raise alert here (F2)"))
+        action.setEnabled(self.actions_["raise_alert"].isEnabled())
+        action.triggered.connect(lambda: self.open_raise_dialog(LatLon(lat, lon)))
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(where)
+
+    # ================================================================== steering
+
+    async def alert_more(self) -> OutboxEntry | None:
+        mission = self._open_selected()
+        if mission is None:
+            return None
+        dialog = AlertMoreDialog(mission, self.settings.alert_more_count, self)
+        if not await self._ask(dialog):
+            return None
+        count, radius = dialog.values()
+        return await self.services.missions.alert_more(mission.id, count, radius)
+
+    async def message(self, runner_id: str | None = None) -> OutboxEntry | None:
+        mission = self._open_selected()
+        if mission is None:
+            return None
+        dialog = MessageDialog(mission, self)
+        chosen = runner_id or self.selected_runner_id()
+        if chosen is not None:
+            dialog.choose_runner(chosen)
+        if not await self._ask(dialog):
+            return None
+        text, to = dialog.values()
+        return await self.services.missions.message(mission.id, text, to)
+
+    async def cancel_mission(self) -> OutboxEntry | None:
+        mission = self._open_selected()
+        if mission is None:
+            return None
+        dialog = CancelDialog(mission, self)
+        if not await self._ask(dialog):
+            return None
+        return await self.services.missions.cancel(mission.id, dialog.reason_text())
+
+    async def close_mission(self) -> OutboxEntry | None:
+        mission = self._open_selected()
+        if mission is None:
+            return None
+        dialog = CloseDialog(mission, self)
+        if not await self._ask(dialog):
+            return None
+        return await self.services.missions.close(mission.id, dialog.outcome_value())
+
+    def _open_selected(self) -> Mission | None:
+        mission = self.selected_mission()
+        if mission is None or not mission.is_open or self.ctx.read_only or not self.is_live():
+            return None
+        return mission
+
+    async def _ask(self, dialog: QWidget) -> bool:
+        self.active_dialog = dialog
+        try:
+            return await ask(dialog)  # type: ignore[arg-type]
+        finally:
+            self.active_dialog = None
+            dialog.deleteLater()
+            self.activateWindow()
+
+    # ================================================================== settings, help
+
+    async def edit_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if not await self._ask(dialog):
+            return
+        self._apply_settings(dialog.values())
+
+    def _apply_settings(self, settings: ConsoleSettings) -> None:
+        self._save_settings(settings)
+        self.sound.enabled = settings.sound
+        self.actions_["sound"].setChecked(settings.sound)
+        self.list_model.configure(
+            after_s=settings.no_acceptance_after_s, min_accepted=settings.min_accepted
+        )
+        self._update_attention(self.server_now())
+
+    def _save_settings(self, settings: ConsoleSettings) -> None:
+        self.settings = settings
+        if self.ctx.settings_store is not None:
+            try:
+                self.ctx.settings_store.save(settings)
+            except OSError as exc:
+                log.error("settings not saved: %s", exc)
+
+    def _show_shortcuts(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("shortcutsBox")
+        box.setWindowTitle(self.tr("Keyboard shortcuts"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText("\n".join(self.actions_.shortcut_lines()))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # ================================================================== plumbing
+
+    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any] | None:
+        try:
+            return self.ctx.tasks.spawn(coro, name=name, replace=True)
+        except RuntimeError as exc:
+            log.info("not started (%s): %s", name, exc)
+            return None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detach()
+        event.accept()
+        self.closed.emit()

@@ -1,0 +1,202 @@
+"""The selected mission's responders: who, how far, doing what, and when they should be there.
+
+One row per responder by rank. ETAs come from :func:`console.ui.mission_view_model.eta_of`
+(the domain's model); times since alert and acceptance tick with the server's clock. Those no
+longer coming (declined, too far, abandoned, released) are greyed, not hidden: the dispatcher
+must see that they said no.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from console.domain.model import Aed, Mission, Mode, ResponderState
+from console.ui import texts
+from console.ui.mission_view_model import ResponderRow, responder_rows
+
+RUNNER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+
+#: Colours of the state dot, the same meaning as the map's legend (alerted grey, fetching
+#: orange, straight to patient blue, AED collected purple, arrived green).
+STATE_COLOURS: Mapping[ResponderState, QColor] = {
+    ResponderState.ALERTED: QColor("#9e9e9e"),
+    ResponderState.ACCEPTED: QColor("#1e88e5"),
+    ResponderState.AED_COLLECTED: QColor("#8e24aa"),
+    ResponderState.ARRIVED: QColor("#2e7d32"),
+    ResponderState.DECLINED: QColor("#757575"),
+    ResponderState.REJECTED_TOO_FAR: QColor("#757575"),
+    ResponderState.ABANDONED: QColor("#757575"),
+    ResponderState.RELEASED: QColor("#757575"),
+}
+FETCHING_COLOUR = QColor("#ef6c00")
+
+_GONE = frozenset(
+    {
+        ResponderState.DECLINED,
+        ResponderState.REJECTED_TOO_FAR,
+        ResponderState.ABANDONED,
+        ResponderState.RELEASED,
+    }
+)
+
+
+class Column(IntEnum):
+    RANK = 0
+    ALIAS = 1
+    DISTANCE = 2
+    STATE = 3
+    TASK = 4
+    SINCE_ALERT = 5
+    SINCE_ACCEPT = 6
+    ETA_AED = 7
+    ETA_PATIENT = 8
+
+
+class ResponderTableModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ResponderRow] = []
+        self._mission: Mission | None = None
+        self._now: datetime | None = None
+
+    @property
+    def mission(self) -> Mission | None:
+        return self._mission
+
+    def show(
+        self,
+        mission: Mission | None,
+        aeds: Mapping[str, Aed],
+        modes: Mapping[str, Mode],
+        now: datetime,
+    ) -> None:
+        """Show ``mission``'s responders (None: empty); rows keep their place when ids match."""
+        rows = [] if mission is None else responder_rows(mission, aeds, modes, now)
+        same_ids = [r.responder.runner_id for r in rows] == [
+            r.responder.runner_id for r in self._rows
+        ]
+        same_mission = (mission is None and self._mission is None) or (
+            mission is not None and self._mission is not None and mission.id == self._mission.id
+        )
+        self._now = now
+        self._mission = mission
+        if same_ids and same_mission:
+            self._rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rows(self) -> list[ResponderRow]:
+        return list(self._rows)
+
+    def row_of(self, runner_id: str) -> int:
+        for row, item in enumerate(self._rows):
+            if item.responder.runner_id == runner_id:
+                return row
+        return -1
+
+    def runner_id(self, row: int) -> str | None:
+        return self._rows[row].responder.runner_id if 0 <= row < len(self._rows) else None
+
+    # ------------------------------------------------------------------ Qt model
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                Column.RANK: self.tr("#"),
+                Column.ALIAS: self.tr("Responder"),
+                Column.DISTANCE: self.tr("Distance"),
+                Column.STATE: self.tr("State"),
+                Column.TASK: self.tr("Task / AED"),
+                Column.SINCE_ALERT: self.tr("Since alert"),
+                Column.SINCE_ACCEPT: self.tr("Since accept"),
+                Column.ETA_AED: self.tr("ETA AED"),
+                Column.ETA_PATIENT: self.tr("ETA patient"),
+            }[Column(section)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return {
+                Column.RANK: self.tr("Rank: 1 is the nearest when alerted"),
+                Column.DISTANCE: self.tr("Straight-line distance to the patient when alerted"),
+                Column.ETA_AED: self.tr("Expected arrival at the AED (estimate)"),
+                Column.ETA_PATIENT: self.tr("Expected arrival at the patient (estimate)"),
+            }.get(Column(section))
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        responder = row.responder
+        if role == RUNNER_ID_ROLE:
+            return responder.runner_id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column is Column.STATE:
+            if responder.state is ResponderState.ACCEPTED and row.aed is not None:
+                return FETCHING_COLOUR
+            return STATE_COLOURS[responder.state]
+        if role == Qt.ItemDataRole.ForegroundRole and responder.state in _GONE:
+            return QApplication.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            Column.RANK,
+            Column.DISTANCE,
+            Column.SINCE_ALERT,
+            Column.SINCE_ACCEPT,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, row: ResponderRow, column: Column) -> str:
+        responder = row.responder
+        now = self._now
+        if column is Column.RANK:
+            return str(responder.rank)
+        if column is Column.ALIAS:
+            return responder.alias
+        if column is Column.DISTANCE:
+            return texts.distance_text(responder.distance_m)
+        if column is Column.STATE:
+            return texts.state_label(responder.state)
+        if column is Column.TASK:
+            return texts.task_label(responder)
+        if now is None:
+            return "—"
+        if column is Column.SINCE_ALERT:
+            return texts.duration_text((now - responder.alerted_at).total_seconds())
+        if column is Column.SINCE_ACCEPT:
+            if responder.accepted_at is None:
+                return "—"
+            return texts.duration_text((now - responder.accepted_at).total_seconds())
+        if column is Column.ETA_AED:
+            return texts.eta_text(row.eta_aed, now)
+        if responder.state is ResponderState.ARRIVED:
+            return self.tr("Arrived {time}").format(time=texts.clock_text(responder.arrived_at))
+        return texts.eta_text(row.eta_patient, now)
