@@ -13,12 +13,12 @@ the HTTP routes call, so a simulated runner obeys exactly the rules a real one d
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -74,6 +74,11 @@ from console.server.position_writer import PositionWriter, positions_notice
 from console.server.problems import ProblemError
 
 
+def _retrieved(task: asyncio.Future[frozenset[str]]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """A response as stored for idempotency: status and JSON text (empty for 204)."""
@@ -94,25 +99,6 @@ NO_CONTENT = Reply(204, "")
 
 #: Responders who accepted and are moving: a status report also moves them on the map.
 _ON_THE_WAY = frozenset({ResponderState.ACCEPTED, ResponderState.AED_COLLECTED})
-
-
-class _Positions(Mapping[str, datetime]):
-    """The runners' position times as the alerting rule wants them, without copying 57k."""
-
-    def __init__(self, index: RunnerIndex) -> None:
-        self._index = index
-
-    def __getitem__(self, runner_id: str) -> datetime:
-        runner = self._index.get(runner_id)
-        if runner is None:
-            raise KeyError(runner_id)
-        return runner.position_at
-
-    def __iter__(self) -> Any:
-        return iter(self._index.ids())
-
-    def __len__(self) -> int:
-        return len(self._index)
 
 
 class _AedsNow(Mapping[str, Aed]):
@@ -174,18 +160,19 @@ class Dispatch:
         self.aeds = aed_index
         self.area = area
         self.open_missions = OpenMissionCache()
-        self._positions = _Positions(runner_index)
         # Tells this process's own notices apart from the other processes' ones.
         self.source = secrets.token_hex(8)
         # Runners out (alerted, accepted, AED collected) on open missions; None: rebuild.
         self._out_runners: frozenset[str] | None = None
         self._out_generation = 0
+        self._out_reading: tuple[int, asyncio.Future[frozenset[str]]] | None = None
         #: Group commit of the position updates of runners on no mission (the common case).
         self.positions = PositionWriter(event_log, runner_index, self.source)
 
     async def aclose(self) -> None:
         """Store the position updates still queued; call before the database is disposed."""
         await self.positions.aclose()
+        await self.runners.aclose()
 
     # ----------------------------------------------------------------- the in-memory world
 
@@ -285,7 +272,7 @@ class Dispatch:
             self.runners.points,
             mission.location,
             work.tx.now,
-            self._positions,
+            self.runners.position_times,
             exclude,
             count=count,
             radius_m=radius_m,
@@ -567,12 +554,26 @@ class Dispatch:
         self._out_runners = None
 
     async def _runners_out(self) -> frozenset[str]:
+        """The runners out on open missions; one read of the open missions per change, however
+        many position updates ask at once (they all arrive right after a mission event)."""
         out = self._out_runners
         if out is not None:
             return out
-        generation = self._out_generation
-        async with self.log.database.reader.connect() as conn:
-            open_now = await self.open_missions.load(conn)
+        reading = self._out_reading
+        if reading is None or reading[0] != self._out_generation:
+            task = asyncio.ensure_future(self._read_runners_out(self._out_generation))
+            task.add_done_callback(_retrieved)  # a caller that gave up still had it read
+            reading = self._out_reading = (self._out_generation, task)
+        # Shielded: one caller cancelled (its client went away) must not cancel the others' read.
+        return await asyncio.shield(reading[1])
+
+    async def _read_runners_out(self, generation: int) -> frozenset[str]:
+        try:
+            async with self.log.database.reader.connect() as conn:
+                open_now = await self.open_missions.load(conn)
+        finally:
+            if self._out_reading is not None and self._out_reading[0] == generation:
+                self._out_reading = None
         out = frozenset(r.runner_id for m in open_now for r in m.responders if r.state.is_out)
         if generation == self._out_generation:  # nothing changed while we read
             self._out_runners = out

@@ -237,3 +237,28 @@ async def test_sigkill_loses_no_position_that_was_answered(db_url: str, tmp_path
             assert answered[runner_id] <= steps[runner_id] <= answered[runner_id] + 1
     finally:
         second.stop()
+
+
+async def test_a_burst_after_a_mission_event_reads_the_open_missions_once(
+    services: ServerServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = await add_runners(services, 20)
+    dispatch = services.dispatch
+    cache = dispatch.open_missions
+    real_load = cache.load
+    reads = 0
+
+    async def counted(conn: object) -> object:
+        nonlocal reads
+        reads += 1
+        return await real_load(conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "load", counted)
+    dispatch.missions_changed()  # as after any mission event
+    await asyncio.gather(*(dispatch.update_position(rid, 55.44, 10.44, Mode.FOOT) for rid in ids))
+    assert reads == 1
+    await dispatch.update_position(ids[0], 55.45, 10.45, Mode.FOOT)
+    assert reads == 1  # still current: nothing changed since
+    dispatch.missions_changed()
+    await dispatch.update_position(ids[0], 55.46, 10.46, Mode.FOOT)
+    assert reads == 2
