@@ -52,6 +52,7 @@ from console.ui.banners import (
 )
 from console.ui.coverage import AedLocator, Coverage, coverage
 from console.ui.map_context import MapContext, ShortcutKeeper
+from console.ui.map_fit import mission_view
 from console.ui.mission_list import MissionListModel
 from console.ui.mission_log import MissionLog
 from console.ui.mission_panel import MissionPanel
@@ -414,6 +415,8 @@ class MainWindow(QMainWindow):
         self._refresh_timer.start()
         if not self.ctx.mission_log.following(mission.id):
             self._spawn(self._follow(mission.id), f"follow:{mission.id}")
+        if self._selected is None and self._unsubscribe:
+            self.select_mission(mission.id)  # nothing was in view: show the new one
 
     async def _follow(self, mission_id: str) -> None:
         events = await self.ctx.mission_log.follow(mission_id)
@@ -459,8 +462,14 @@ class MainWindow(QMainWindow):
 
     def _flush(self) -> None:
         """Apply every mission changed since the last pass to the list, the map and the table."""
+        if self._flush_aeds():
+            # ETAs to an AED depend on where it is: recompute the missions sending someone to one.
+            self._dirty.update(
+                m.id
+                for m in self.services.missions.open_missions.values()
+                if any(r.task is not None and r.task.aed_id for r in m.responders)
+            )
         dirty, self._dirty = self._dirty, set()
-        self._flush_aeds()
         now = self.server_now()
         open_missions = self.services.missions.open_missions
         aeds = self.services.aeds.aeds
@@ -512,7 +521,7 @@ class MainWindow(QMainWindow):
         if mission is not None:
             self.map.clear_selection()
             if fit:
-                self.map.fit_incident(mission.id)
+                self.fit_mission()
         self._update_actions()
 
     def _sync_list_selection(self, mission_id: str | None) -> None:
@@ -598,8 +607,18 @@ class MainWindow(QMainWindow):
             self._select_responder_row(item_id)
 
     def _fit_selected(self) -> None:
-        if self._selected is not None:
-            self.map.fit_incident(self._selected)
+        self.fit_mission()
+
+    def fit_mission(self) -> None:
+        """Frame the selected mission: its responders on the way, else its alert circle."""
+        mission = self.selected_mission()
+        if mission is None:
+            return
+        view = mission_view(mission, self.services.aeds.aeds, self.map.width(), self.map.height())
+        if view is None:
+            self.map.fit_incident(mission.id)
+        else:
+            self.map.set_view(view.lat, view.lon, view.zoom)
 
     # ================================================================== attention, sound
 
@@ -672,19 +691,21 @@ class MainWindow(QMainWindow):
         self._locator = None
         self._refresh_timer.start()
 
-    def _flush_aeds(self) -> None:
+    def _flush_aeds(self) -> bool:
+        """Send AED changes to the map; True when there were any."""
         if not self._aed_dirty:
-            return
+            return False
         dirty, self._aed_dirty = self._aed_dirty, set()
         aeds = self.services.aeds.aeds
         now = self.server_now()
         if "*" in dirty or len(dirty) > _AED_BULK:
             self.map.set_aeds(list(aeds.values()), now)
-            return
+            return True
         for aed_id in dirty:
             aed = aeds.get(aed_id)
             if aed is not None:
                 self.map.update_aed(aed, now)
+        return True
 
     def _check_aeds_known(self, mission: Mission) -> None:
         """A responder sent to an AED the register does not have yet: fetch the register.

@@ -17,7 +17,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from console.domain.model import Aed, Mission, Mode, ResponderState
+from console.domain.model import Aed, Mission, Mode, Responder, ResponderState
+from console.maps.payload import responder_look
+from console.maps.style import RESPONDER_STYLES
 from console.ui import texts
 from console.ui.mission_view_model import ResponderRow, responder_rows
 
@@ -25,19 +27,10 @@ RUNNER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
 
-#: Colours of the state dot, the same meaning as the map's legend (alerted grey, fetching
-#: orange, straight to patient blue, AED collected purple, arrived green).
-STATE_COLOURS: Mapping[ResponderState, QColor] = {
-    ResponderState.ALERTED: QColor("#9e9e9e"),
-    ResponderState.ACCEPTED: QColor("#1e88e5"),
-    ResponderState.AED_COLLECTED: QColor("#8e24aa"),
-    ResponderState.ARRIVED: QColor("#2e7d32"),
-    ResponderState.DECLINED: QColor("#757575"),
-    ResponderState.REJECTED_TOO_FAR: QColor("#757575"),
-    ResponderState.ABANDONED: QColor("#757575"),
-    ResponderState.RELEASED: QColor("#757575"),
-}
-FETCHING_COLOUR = QColor("#ef6c00")
+def state_colour(responder: Responder) -> QColor:
+    """The colour the map gives this responder's marker (its legend), for the state column."""
+    return QColor(RESPONDER_STYLES[responder_look(responder)].colour)
+
 
 _GONE = frozenset(
     {
@@ -158,9 +151,7 @@ class ResponderTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._display(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column is Column.STATE:
-            if responder.state is ResponderState.ACCEPTED and row.aed is not None:
-                return FETCHING_COLOUR
-            return STATE_COLOURS[responder.state]
+            return state_colour(responder)
         if role == Qt.ItemDataRole.ForegroundRole and responder.state in _GONE:
             return QApplication.palette().color(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text

@@ -31,7 +31,7 @@ def use_number_language(lang: str) -> None:
 def _locale() -> QLocale:
     if _number_language == "da":
         return QLocale(QLocale.Language.Danish, QLocale.Country.Denmark)
-    return QLocale(QLocale.Language.English, QLocale.Country.Denmark)
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
 
 
 def state_label(state: ResponderState) -> str:

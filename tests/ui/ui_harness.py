@@ -23,11 +23,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from console.maps import MapView
 from console.ui.composition import Console, running_console
+from console.ui.login_dialog import LoginDialog
 from console.ui.options import parse_options
 
 T = TypeVar("T")
@@ -83,12 +85,37 @@ def pause(seconds: float) -> None:
 # --------------------------------------------------------------------------- the console
 
 
+async def fill_login(username: str, password: str) -> None:
+    """Type into the login dialog the console shows for ``--server``, as a person would."""
+    while True:
+        dialogs = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, LoginDialog) and w.isVisible()
+        ]
+        if dialogs:
+            break
+        await asyncio.sleep(0.02)
+    dialog = dialogs[0]
+    dialog.username.clear()
+    QTest.keyClicks(dialog.username, username)
+    QTest.keyClicks(dialog.password, password)
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+
+
 @contextlib.contextmanager
-def console_running(args: list[str], app: QApplication) -> Iterator[Console]:
+def console_running(
+    args: list[str], app: QApplication, *, login: tuple[str, str] | None = None
+) -> Iterator[Console]:
     """The whole console, built by its composition root from a command line."""
     options = parse_options(args)
     manager = running_console(options, app)
-    console = run(manager.__aenter__(), 180)
+    typing = asyncio.ensure_future(fill_login(*login)) if login is not None else None
+    try:
+        console = run(manager.__aenter__(), 180)
+    finally:
+        if typing is not None and not typing.done():
+            typing.cancel()
     try:
         console.window.resize(1400, 900)
         console.window.show()

@@ -1,0 +1,70 @@
+"""The timeline model: every event but positions, aliases named, server text kept as typed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from console.domain.model import Event, EventType
+from console.ui.timeline import Column, TimelineModel
+
+T0 = datetime(2025, 6, 3, 12, 0, tzinfo=UTC)
+
+
+def event(seq: int, kind: EventType, data: dict[str, Any]) -> Event:
+    return Event(seq, kind, T0 + timedelta(seconds=seq), "m1", data)
+
+
+def test_positions_are_left_out_and_aliases_used(qapp: QApplication) -> None:
+    model = TimelineModel()
+    model.show(
+        "m1",
+        [
+            event(1, EventType.MISSION_CREATED, {"address": "<script>x</script> 1"}),
+            event(
+                2,
+                EventType.RUNNER_ALERTED,
+                {"runner_id": "r1", "alias": "HL-7", "rank": 1, "distance_m": 420.0},
+            ),
+            event(3, EventType.RUNNER_POSITION, {"runner_id": "r1", "lat": 55.0, "lon": 12.0}),
+        ],
+    )
+    model.append(
+        "m1",
+        [
+            event(
+                4,
+                EventType.RUNNER_ACCEPTED,
+                {"runner_id": "r1", "task": {"kind": "fetch_aed", "aed_id": "aed-9"}},
+            )
+        ],
+    )
+    model.append("other", [event(5, EventType.RUNNER_ARRIVED, {"runner_id": "x"})])
+    assert model.texts() == [
+        "Alert raised: <script>x</script> 1",
+        "HL-7 alerted (420 m)",
+        "HL-7 accepted: fetch AED aed-9",
+    ]
+    assert model.data(model.index(0, Column.TIME), Qt.ItemDataRole.DisplayRole) == "14:00:01"
+
+
+def test_messages_and_endings(qapp: QApplication) -> None:
+    model = TimelineModel()
+    model.show(
+        "m1",
+        [
+            event(
+                1, EventType.MISSION_MESSAGE, {"text": "Kode 1234", "runner_id": None, "by": "d"}
+            ),
+            event(2, EventType.MISSION_EXPANDED, {"radius_m": 7500.0, "requested": 5, "by": "d"}),
+            event(3, EventType.MISSION_CLOSED, {"outcome": "ems_on_scene", "by": "d"}),
+        ],
+    )
+    assert model.texts() == [
+        "Message to all who accepted: Kode 1234",
+        "Alert more: 5 more within 7.5 km",
+        "Closed: EMS on scene",
+    ]
