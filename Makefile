@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: install test run bench lint clean system-check
+.PHONY: install test run bench lint clean system-check i18n
 
 install: $(STAMP)
 
@@ -30,6 +30,11 @@ test: install
 
 run: install
 	$(BIN)/amk-console --simulate
+
+# Refresh the Danish translation source from the console's code; new strings come out marked
+# unfinished for Qt Linguist. The console compiles the .ts itself at first start (console/ui/i18n.py).
+i18n: install
+	$(BIN)/pyside6-lupdate console/ui/*.py -ts resources/i18n/amk_console_da.ts -no-obsolete
 
 bench: install
 	$(BIN)/python -m bench

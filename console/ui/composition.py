@@ -132,7 +132,7 @@ async def running_console(
     dirs.ensure()
     store = SettingsStore(dirs.settings_file)
     settings = store.load()
-    i18n.install(app, settings.language, dirs.translations)
+    _, translators = i18n.install(app, settings.language, dirs.translations)
 
     view = map_view or MapView()
     training: TrainingService | None = None
@@ -216,6 +216,7 @@ async def running_console(
             view.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QApplication.processEvents()
+        i18n.uninstall(app, translators)
         if temporary is not None:
             with contextlib.suppress(OSError):
                 temporary.cleanup()

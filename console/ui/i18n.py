@@ -87,19 +87,27 @@ def choose_language(setting: str, system: QLocale | None = None) -> str:
     return "da" if locale.language() == QLocale.Language.Danish else "en"
 
 
-def install(app: QApplication, setting: str, cache_dir: Path) -> str:
-    """Install the translators for the chosen language; returns ``da`` or ``en``."""
+def install(app: QApplication, setting: str, cache_dir: Path) -> tuple[str, list[QTranslator]]:
+    """Install the translators for the chosen language; returns ``da``/``en`` and them."""
     lang = choose_language(setting)
     texts.use_number_language(lang)
     if lang == "en":
-        return lang
+        return lang, []
     ours = QTranslator(app)
     path = qm_file(lang, cache_dir)
     if not ours.load(str(path)):
         raise TranslationError(f"Qt could not load {path}")
     app.installTranslator(ours)
+    installed = [ours]
     qt_base = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if qt_base.load(QLocale(QLocale.Language.Danish), "qtbase", "_", folder):
         app.installTranslator(qt_base)
-    return lang
+        installed.append(qt_base)
+    return lang, installed
+
+
+def uninstall(app: QApplication, translators: list[QTranslator]) -> None:
+    for translator in translators:
+        app.removeTranslator(translator)
+    texts.use_number_language("en")

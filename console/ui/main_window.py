@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from console.api.problems import ApiError
 from console.cache.outbox import OutboxEntry, OutboxState
+from console.domain.constants import ALERT_RADIUS_M
 from console.domain.model import Aed, AgeGroup, Event, EventType, LatLon, Mission, Runner
 from console.domain.service_area import ServiceArea
 from console.maps import MapView
@@ -74,6 +75,9 @@ from console.ui.steer_dialogs import AlertMoreDialog, CancelDialog, CloseDialog,
 from console.ui.timeline import TimelineModel
 
 log = logging.getLogger("console.ui.window")
+
+#: Zoom of the map while previewing an alert: the whole 5 km circle in a map of ~500 px.
+PREVIEW_ZOOM = 12
 
 #: More AED changes than this in one pass are sent to the map as a whole new register.
 _AED_BULK = 50
@@ -505,6 +509,8 @@ class MainWindow(QMainWindow):
         return self.services.missions.open_missions.get(self._selected) or self._ended
 
     def select_mission(self, mission_id: str | None, *, fit: bool = True) -> None:
+        if self._dirty:
+            self._flush()  # the map must have the mission before it can be framed
         previous_ended = self._ended
         if mission_id != self._selected and previous_ended is not None:
             self._ended = None
@@ -807,11 +813,14 @@ class MainWindow(QMainWindow):
             open_missions=missions.open_missions,
             tasks=self.ctx.tasks,
             service_area=self.ctx.service_area,
-            show_preview=lambda at, runners: self.map.show_runner_preview(
-                at.lat, at.lon, 5000.0, runners
-            ),
+            show_preview=self._show_preview,
             clear_preview=self.map.clear_runner_preview,
         )
+
+    def _show_preview(self, at: LatLon, runners: Sequence[Runner]) -> None:
+        """The runners an alert would reach, on the map, with the 5 km circle in view."""
+        self.map.show_runner_preview(at.lat, at.lon, ALERT_RADIUS_M, runners)
+        self.map.set_view(at.lat, at.lon, PREVIEW_ZOOM)
 
     async def _preview(self, location: LatLon) -> tuple[Coverage, Sequence[Runner]]:
         preview = await self.services.runners.preview(location)

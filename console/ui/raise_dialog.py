@@ -143,7 +143,9 @@ class RaiseDialog(QDialog):
         form.addRow("", self.location_status)
         form.addRow(self.tr("A&ddress:"), self.address)
         form.addRow(self.tr("Patient:"), ages)
-        form.addRow(self.tr("&Note:"), note_row)
+        note_label = QLabel(self.tr("&Note:"))
+        note_label.setBuddy(self.note)  # a row that is a layout gets no buddy by itself
+        form.addRow(note_label, note_row)
 
         self.coverage_box = QGroupBox(self.tr("Coverage if raised now"))
         self.coverage_label = QLabel(self.tr("Set a location to see who would come."))

@@ -41,6 +41,7 @@ HEADLESS_NOISE = (
     # The offscreen platform cannot size native windows; a desktop platform can.
     r"^This plugin does not support propagateSizeHints\(\)$",
     r"^This plugin does not support raise\(\)$",
+    r"^This plugin does not support grabbing the keyboard$",
 )
 
 

@@ -1,0 +1,1321 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="da_DK">
+    <context>
+        <name>AlertMoreDialog</name>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="85" />
+            <source>Alert more responders</source>
+            <translation>Alarmér flere hjerteløbere</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="85" />
+            <source>Alert more</source>
+            <translation>Alarmér flere</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="91" />
+            <source>How many more to alert</source>
+            <translation>Hvor mange flere der skal alarmeres</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="99" />
+            <source>Alert radius in metres</source>
+            <translation>Alarmradius i meter</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="102" />
+            <source>Alerts the next nearest active runners who were not alerted yet, within the radius. A wider radius (up to 10 km) reaches more but farther runners.</source>
+            <translation>Alarmerer de næste nærmeste aktive hjerteløbere, som ikke er alarmeret endnu, inden for radius. En større radius (op til 10 km) når flere, men længere væk.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="107" />
+            <source>&amp;How many more:</source>
+            <translation>&amp;Hvor mange flere:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="108" />
+            <source>&amp;Radius:</source>
+            <translation>&amp;Radius:</translation>
+        </message>
+    </context>
+    <context>
+        <name>CancelDialog</name>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="170" />
+            <source>Cancel the alert</source>
+            <translation>Annullér alarmen</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="170" />
+            <source>Cancel alert</source>
+            <translation>Annullér alarm</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="177" />
+            <source>Reason for cancelling</source>
+            <translation>Årsag til annullering</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="181" />
+            <source>Not a cardiac arrest</source>
+            <translation>Ikke hjertestop</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="182" />
+            <source>Patient is conscious and breathing</source>
+            <translation>Patienten er vågen og trækker vejret</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="183" />
+            <source>EMS already on scene</source>
+            <translation>Ambulancen er allerede på stedet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="184" />
+            <source>Wrong address</source>
+            <translation>Forkert adresse</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="185" />
+            <source>Raised by mistake</source>
+            <translation>Udløst ved en fejl</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="191" />
+            <source>Required: why is the alert cancelled?</source>
+            <translation>Skal udfyldes: hvorfor annulleres alarmen?</translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../console/ui/steer_dialogs.py" line="193" />
+            <source>Yes, cancel: %n responder(s) still out will be stood down</source>
+            <translation>
+                <numerusform>Ja, annullér: %n hjerteløber, der stadig er ude, bliver kaldt hjem</numerusform>
+                <numerusform>Ja, annullér: %n hjerteløbere, der stadig er ude, bliver kaldt hjem</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="200" />
+            <source>&amp;Reason:</source>
+            <translation>Å&amp;rsag:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="213" />
+            <source>A reason is required.</source>
+            <translation>Der skal angives en årsag.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="215" />
+            <source>The reason is {n} characters long; the limit is {limit}.</source>
+            <translation>Årsagen er {n} tegn lang; grænsen er {limit}.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="219" />
+            <source>Tick the box to confirm.</source>
+            <translation>Sæt flueben for at bekræfte.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ClockOffsetLabel</name>
+        <message>
+            <location filename="../../console/ui/status_bar.py" line="57" />
+            <source>Server clock: not measured yet</source>
+            <translation>Serverur: ikke målt endnu</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/status_bar.py" line="67" />
+            <source>⚠ Server clock {offset} off this PC: times shown are the server's</source>
+            <translation>⚠ Serverens ur går {offset} forkert i forhold til denne pc: viste tider er serverens</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/status_bar.py" line="72" />
+            <source>Server clock {offset}</source>
+            <translation>Serverur {offset}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/status_bar.py" line="76" />
+            <source>Server time minus this computer's time, measured with a {rtt} ms round trip. Over {limit} s is a warning.</source>
+            <translation>Serverens tid minus denne computers tid, målt med {rtt} ms svartid. Over {limit} s giver en advarsel.</translation>
+        </message>
+    </context>
+    <context>
+        <name>CloseDialog</name>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="225" />
+            <source>Close the mission</source>
+            <translation>Afslut opgaven</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="225" />
+            <source>Close mission</source>
+            <translation>Afslut opgave</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="229" />
+            <source>Outcome</source>
+            <translation>Udfald</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="234" />
+            <source>Other outcome</source>
+            <translation>Andet udfald</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="235" />
+            <source>Describe the outcome</source>
+            <translation>Beskriv udfaldet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="240" />
+            <source>&amp;Outcome:</source>
+            <translation>&amp;Udfald:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="241" />
+            <source>O&amp;ther:</source>
+            <translation>&amp;Andet:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="253" />
+            <source>Describe the outcome.</source>
+            <translation>Beskriv udfaldet.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="255" />
+            <source>The outcome is {n} characters long; the limit is {limit}.</source>
+            <translation>Udfaldet er {n} tegn langt; grænsen er {limit}.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Composition</name>
+        <message>
+            <location filename="../../console/ui/composition.py" line="103" />
+            <source>Account locked: {reason}</source>
+            <translation>Kontoen er låst: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/composition.py" line="109" />
+            <source>Wrong user name or password.</source>
+            <translation>Forkert brugernavn eller adgangskode.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/composition.py" line="113" />
+            <source>The dispatch service cannot be reached: {reason}</source>
+            <translation>Alarmeringstjenesten kan ikke nås: {reason}</translation>
+        </message>
+    </context>
+    <context>
+        <name>FailedCommandBanner</name>
+        <message>
+            <location filename="../../console/ui/banners.py" line="118" />
+            <source>Retry</source>
+            <translation>Prøv igen</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/banners.py" line="122" />
+            <source>Dismiss</source>
+            <translation>Luk</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/banners.py" line="134" />
+            <source>FAILED: {command} — {reason}</source>
+            <translation>MISLYKKEDES: {command} — {reason}</translation>
+        </message>
+    </context>
+    <context>
+        <name>LinkIndicator</name>
+        <message>
+            <location filename="../../console/ui/status_bar.py" line="36" />
+            <source>{state} (retry in {s} s)</source>
+            <translation>{state} (nyt forsøg om {s} s)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/status_bar.py" line="40" />
+            <source> · {n} bad events</source>
+            <translation> · {n} fejlbehæftede hændelser</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/status_bar.py" line="44" />
+            <source>Link: {state}</source>
+            <translation>Forbindelse: {state}</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginDialog</name>
+        <message>
+            <location filename="../../console/ui/login_dialog.py" line="25" />
+            <source>Log in — AMK Hjerteløber console</source>
+            <translation>Log ind — AMK Hjerteløber-konsol</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/login_dialog.py" line="32" />
+            <source>User name</source>
+            <translation>Brugernavn</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/login_dialog.py" line="36" />
+            <source>Password</source>
+            <translation>Adgangskode</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/login_dialog.py" line="44" />
+            <source>Dispatch service:</source>
+            <translation>Alarmeringstjeneste:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/login_dialog.py" line="45" />
+            <source>&amp;User name:</source>
+            <translation>&amp;Brugernavn:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/login_dialog.py" line="46" />
+            <source>&amp;Password:</source>
+            <translation>&amp;Adgangskode:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/login_dialog.py" line="51" />
+            <source>Log in</source>
+            <translation>Log ind</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/login_dialog.py" line="72" />
+            <source>Give both a user name and a password.</source>
+            <translation>Angiv både brugernavn og adgangskode.</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="117" />
+            <source>AMK Hjerteløber — dispatcher console</source>
+            <extracomment>Zoom of the map while previewing an alert: the whole 5 km circle in a map of ~500 px. More AED changes than this in one pass are sent to the map as a whole new register. The window was closed by the dispatcher (the composition root then shuts down). The responder table and the map show the latest changes (for the bench and tests).</extracomment>
+            <translation>AMK Hjerteløber — disponentkonsol</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="119" />
+            <source>TRAINING</source>
+            <translation>TRÆNING</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="168" />
+            <location filename="../../console/ui/main_window.py" line="196" />
+            <source>Open missions</source>
+            <extracomment>The selected mission after it ended (kept in view until another is selected).</extracomment>
+            <translation>Åbne opgaver</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="188" />
+            <source>Mission timeline</source>
+            <translation>Opgavens tidslinje</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="198" />
+            <source>Timeline</source>
+            <translation>Tidslinje</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="223" />
+            <source>Responders of the selected mission</source>
+            <translation>Hjerteløbere på den valgte opgave</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="233" />
+            <source>Map of missions, responders and AEDs</source>
+            <translation>Kort over opgaver, hjerteløbere og hjertestartere</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="267" />
+            <source>&amp;Mission</source>
+            <translation>&amp;Opgave</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="272" />
+            <source>&amp;View</source>
+            <translation>&amp;Vis</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="282" />
+            <source>&amp;Settings</source>
+            <translation>&amp;Indstillinger</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="285" />
+            <source>&amp;Help</source>
+            <translation>&amp;Hjælp</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="288" />
+            <source>Mission</source>
+            <translation>Opgave</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="641" />
+            <source>⚠ Only {n} accepted after {s} s — consider Alert more (F3)</source>
+            <translation>⚠ Kun {n} har accepteret efter {s} s — overvej Alarmér flere (F3)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="648" />
+            <source>CANCELLED: {reason}</source>
+            <translation>ANNULLERET: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="650" />
+            <source>CLOSED: {reason}</source>
+            <translation>AFSLUTTET: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="755" />
+            <source>Done: {command}</source>
+            <translation>Udført: {command}</translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../console/ui/main_window.py" line="763" />
+            <source>Sending %n command(s)…</source>
+            <translation>
+                <numerusform>Sender %n kommando…</numerusform>
+                <numerusform>Sender %n kommandoer…</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="798" />
+            <source>Alert raised</source>
+            <translation>Alarm udløst</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="837" />
+            <source>Raise alert here (F2)</source>
+            <translation>Udløs alarm her (F2)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="929" />
+            <source>Keyboard shortcuts</source>
+            <translation>Tastaturgenveje</translation>
+        </message>
+    </context>
+    <context>
+        <name>MessageDialog</name>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="119" />
+            <source>Message responders</source>
+            <translation>Besked til hjerteløbere</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="119" />
+            <source>Send</source>
+            <translation>Send</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="123" />
+            <source>Recipient</source>
+            <translation>Modtager</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="124" />
+            <source>Everyone who accepted (also later ones)</source>
+            <translation>Alle der har accepteret (også senere)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="133" />
+            <source>Message text</source>
+            <translation>Beskedtekst</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="134" />
+            <source>e.g. Door code 1234, 3rd floor</source>
+            <translation>fx Dørkode 1234, 3. sal</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="138" />
+            <source>&amp;To:</source>
+            <translation>&amp;Til:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="139" />
+            <source>&amp;Message:</source>
+            <translation>&amp;Besked:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="156" />
+            <source>Write a message first.</source>
+            <translation>Skriv en besked først.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/steer_dialogs.py" line="158" />
+            <source>The message is {n} characters long; the limit is {limit}.</source>
+            <translation>Beskeden er {n} tegn lang; grænsen er {limit}.</translation>
+        </message>
+    </context>
+    <context>
+        <name>MissionListModel</name>
+        <message>
+            <location filename="../../console/ui/mission_list.py" line="142" />
+            <source>Address</source>
+            <extracomment>A mission has just started to need attention (too few accepted in time).</extracomment>
+            <translation>Adresse</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_list.py" line="143" />
+            <source>Patient</source>
+            <translation>Patient</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_list.py" line="144" />
+            <source>Elapsed</source>
+            <translation>Forløbet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_list.py" line="145" />
+            <source>Accepted</source>
+            <translation>Accepteret</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_list.py" line="162" />
+            <source>No mark</source>
+            <translation>Ingen markering</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_list.py" line="201" />
+            <source>Fewer than {n} accepted after {s} s: consider Alert more</source>
+            <translation>Færre end {n} har accepteret efter {s} s: overvej Alarmér flere</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_list.py" line="206" />
+            <source>New events since you last looked</source>
+            <translation>Nye hændelser siden du sidst kiggede</translation>
+        </message>
+    </context>
+    <context>
+        <name>MissionPanel</name>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="71" />
+            <location filename="../../console/ui/mission_panel.py" line="142" />
+            <source>No mission selected</source>
+            <translation>Ingen opgave valgt</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="97" />
+            <source>Alerted</source>
+            <translation>Alarmeret</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="98" />
+            <source>Accepted</source>
+            <translation>Accepteret</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="99" />
+            <source>Declined</source>
+            <translation>Afvist</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="100" />
+            <source>Too far</source>
+            <translation>For langt væk</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="101" />
+            <source>En route to AED</source>
+            <translation>Henter hjertestarter</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="102" />
+            <source>AED collected</source>
+            <translation>Hjertestarter hentet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="103" />
+            <source>Arrived</source>
+            <translation>Fremme</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="104" />
+            <source>Abandoned</source>
+            <translation>Opgivet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="143" />
+            <source>Raise an alert with F2, or pick a mission in the list.</source>
+            <translation>Udløs en alarm med F2, eller vælg en opgave på listen.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="149" />
+            <source>Note: {note}</source>
+            <translation>Note: {note}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="160" />
+            <source>{age} · raised {time} · {elapsed} ago · radius {radius}</source>
+            <translation>{age} · udløst {time} · for {elapsed} siden · radius {radius}</translation>
+        </message>
+    </context>
+    <context>
+        <name>NotLiveBanner</name>
+        <message>
+            <location filename="../../console/ui/banners.py" line="81" />
+            <source>NOT LIVE — {state} since {since}</source>
+            <translation>IKKE LIVE — {state} siden {since}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/banners.py" line="86" />
+            <source>What you see was current at {time}</source>
+            <translation>Det viste var aktuelt kl. {time}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/banners.py" line="91" />
+            <source>Log in again to continue</source>
+            <translation>Log ind igen for at fortsætte</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/banners.py" line="93" />
+            <source>Raising and steering are disabled until the link is back</source>
+            <translation>Alarmering og styring er slået fra, indtil forbindelsen er tilbage</translation>
+        </message>
+    </context>
+    <context>
+        <name>RaiseDialog</name>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="90" />
+            <location filename="../../console/ui/raise_dialog.py" line="173" />
+            <source>Raise alert</source>
+            <extracomment>The alert's mission appeared in the list (its id).</extracomment>
+            <translation>Udløs alarm</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="96" />
+            <source>Location</source>
+            <translation>Sted</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="97" />
+            <source>Click the map, paste coordinates or type a town</source>
+            <translation>Klik på kortet, indsæt koordinater eller skriv en by</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="110" />
+            <source>Address</source>
+            <translation>Adresse</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="111" />
+            <source>Street and number, floor (free text)</source>
+            <translation>Gade og nummer, etage (fritekst)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="113" />
+            <source>&amp;Adult</source>
+            <translation>&amp;Voksen</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="114" />
+            <source>C&amp;hild</source>
+            <translation>&amp;Barn</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="115" />
+            <source>&amp;Unknown</source>
+            <translation>&amp;Ukendt</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="133" />
+            <source>Note for the responders</source>
+            <translation>Note til hjerteløberne</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="134" />
+            <source>Shown to responders after they accept</source>
+            <translation>Vises for hjerteløberne, når de har accepteret</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="142" />
+            <source>&amp;Location:</source>
+            <translation>&amp;Sted:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="144" />
+            <source>A&amp;ddress:</source>
+            <translation>A&amp;dresse:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="145" />
+            <source>Patient:</source>
+            <translation>Patient:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="146" />
+            <source>&amp;Note:</source>
+            <translation>&amp;Note:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="150" />
+            <source>Coverage if raised now</source>
+            <translation>Dækning hvis alarmen udløses nu</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="151" />
+            <location filename="../../console/ui/raise_dialog.py" line="261" />
+            <source>Set a location to see who would come.</source>
+            <translation>Angiv et sted for at se, hvem der ville komme.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="155" />
+            <source>Coverage preview</source>
+            <translation>Forhåndsvisning af dækning</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="164" />
+            <source>Problem</source>
+            <translation>Problem</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="170" />
+            <source>Command state</source>
+            <translation>Kommandoens status</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="177" />
+            <location filename="../../console/ui/raise_dialog.py" line="307" />
+            <source>Send the alert (Enter)</source>
+            <translation>Send alarmen (Enter)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="179" />
+            <source>&amp;Retry</source>
+            <translation>&amp;Prøv igen</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="182" />
+            <source>Send the same alert again; the server carries it out at most once</source>
+            <translation>Send den samme alarm igen; serveren udfører den højst én gang</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="186" />
+            <source>Close</source>
+            <translation>Luk</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="187" />
+            <source>Close without sending (Esc)</source>
+            <translation>Luk uden at sende (Esc)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="268" />
+            <source>No preview: the place is outside the service area.</source>
+            <translation>Ingen forhåndsvisning: stedet ligger uden for dækningsområdet.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="277" />
+            <source>Looking for runners and AEDs…</source>
+            <translation>Finder hjerteløbere og hjertestartere…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="289" />
+            <source>Outside the service area: {detail}. Nothing can be sent there.</source>
+            <translation>Uden for dækningsområdet: {detail}. Der kan ikke sendes alarm dertil.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="304" />
+            <source>Not live: {reason}</source>
+            <translation>Ikke live: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="322" />
+            <source>Coverage preview unavailable: {reason}</source>
+            <translation>Forhåndsvisning af dækning er ikke mulig: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="334" />
+            <source>Active runners within 5 km: {n} (1 km: {one} · 2 km: {two})</source>
+            <translation>Aktive hjerteløbere inden for 5 km: {n} (1 km: {one} · 2 km: {two})</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="337" />
+            <source>Would be alerted: {n}</source>
+            <translation>Ville blive alarmeret: {n}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="339" />
+            <source> ({busy} busy on other missions)</source>
+            <translation> ({busy} optaget på andre opgaver)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="346" />
+            <source>AEDs usable now within 5 km: {n} · nearest {distance}</source>
+            <translation>Hjertestartere tilgængelige nu inden for 5 km: {n} · nærmeste {distance}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="351" />
+            <source>No AED usable now within 5 km</source>
+            <translation>Ingen hjertestarter tilgængelig nu inden for 5 km</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="353" />
+            <source>Nobody would be alerted: no active runner within 5 km</source>
+            <translation>Ingen ville blive alarmeret: ingen aktiv hjerteløber inden for 5 km</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="355" />
+            <source>Expected first arrival: {t} after the alert</source>
+            <translation>Forventet første ankomst: {t} efter alarmen</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="359" />
+            <source>; with an AED {t}</source>
+            <translation>; med hjertestarter {t}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="373" />
+            <source>Give a location: click the map, paste coordinates or type a town.</source>
+            <translation>Angiv et sted: klik på kortet, indsæt koordinater eller skriv en by.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="376" />
+            <source>The location cannot be read.</source>
+            <translation>Stedet kan ikke læses.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="384" />
+            <source>The address is {n} characters long; the limit is {limit}.</source>
+            <translation>Adressen er {n} tegn lang; grænsen er {limit}.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="391" />
+            <source>The note is {n} characters long; the limit is {limit}.</source>
+            <translation>Noten er {n} tegn lang; grænsen er {limit}.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="448" />
+            <source> (attempt {n})</source>
+            <translation> (forsøg {n})</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="450" />
+            <source>Sending…</source>
+            <translation>Sender…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="454" />
+            <source>Sent. Waiting for the mission to appear…</source>
+            <translation>Sendt. Venter på, at opgaven vises…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="462" />
+            <source>NOT SENT — the alert failed: {reason}</source>
+            <translation>IKKE SENDT — alarmen mislykkedes: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="463" />
+            <source>unknown reason</source>
+            <translation>ukendt årsag</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReadOnlyBanner</name>
+        <message>
+            <location filename="../../console/ui/banners.py" line="59" />
+            <source>READ-ONLY SESSION (supervisor): alerts cannot be raised or changed</source>
+            <translation>KUN LÆSEADGANG (supervisor): alarmer kan ikke udløses eller ændres</translation>
+        </message>
+    </context>
+    <context>
+        <name>ResponderTableModel</name>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="125" />
+            <source>#</source>
+            <extracomment>Time since the alert and since the acceptance, in one column: "2:10 / 1:40".</extracomment>
+            <translation>#</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="126" />
+            <source>Responder</source>
+            <translation>Hjerteløber</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="127" />
+            <source>Distance</source>
+            <translation>Afstand</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="128" />
+            <source>State</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="129" />
+            <source>Task / AED</source>
+            <translation>Opgave / hjertestarter</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="130" />
+            <source>Since alert / accept</source>
+            <translation>Siden alarm / accept</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="131" />
+            <source>ETA AED</source>
+            <translation>ETA hjertestarter</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="132" />
+            <source>ETA patient</source>
+            <translation>ETA patient</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="136" />
+            <source>Rank: 1 is the nearest when alerted</source>
+            <translation>Rækkefølge: 1 var nærmest ved alarmering</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="137" />
+            <source>Time since the alert / since the acceptance</source>
+            <translation>Tid siden alarmen / siden accepten</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="138" />
+            <source>Straight-line distance to the patient when alerted</source>
+            <translation>Afstand i luftlinje til patienten ved alarmering</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="139" />
+            <source>Expected arrival at the AED (estimate)</source>
+            <translation>Forventet ankomst til hjertestarteren (skøn)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="140" />
+            <source>Expected arrival at the patient (estimate)</source>
+            <translation>Forventet ankomst til patienten (skøn)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/responder_table.py" line="192" />
+            <source>Arrived {time}</source>
+            <translation>Fremme {time}</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="24" />
+            <source>Settings</source>
+            <translation>Indstillinger</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="28" />
+            <source>Language</source>
+            <translation>Sprog</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="29" />
+            <source>Follow the system</source>
+            <translation>Følg systemet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="33" />
+            <source>Play a sound on new acceptances and missing acceptances</source>
+            <translation>Afspil en lyd ved nye accepter og manglende accepter</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="41" />
+            <source>Seconds before a mission is marked</source>
+            <translation>Sekunder før en opgave markeres</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="46" />
+            <source>Acceptances wanted</source>
+            <translation>Ønsket antal accepter</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="51" />
+            <source>Alert more proposes</source>
+            <translation>Alarmér flere foreslår</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="52" />
+            <source>A new language takes effect when the console is started again.</source>
+            <translation>Et nyt sprog træder i kraft, når konsollen startes igen.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="55" />
+            <source>&amp;Language:</source>
+            <translation>&amp;Sprog:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="57" />
+            <source>&amp;Sound cue:</source>
+            <translation>&amp;Lydsignal:</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="58" />
+            <source>Mark a mission when fewer than</source>
+            <translation>Markér en opgave, når færre end</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="59" />
+            <source>have accepted after</source>
+            <translation>har accepteret efter</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/settings_dialog.py" line="60" />
+            <source>Alert &amp;more proposes</source>
+            <translation>Alarmér &amp;flere foreslår</translation>
+        </message>
+    </context>
+    <context>
+        <name>Texts</name>
+        <message>
+            <location filename="../../console/ui/texts.py" line="39" />
+            <source>Alerted</source>
+            <extracomment>The language numbers are written in (``da``: ``1,2 km``); set by :func:`console.ui.i18n.install`. Kept as a code, not a QLocale: the console never changes Qt's process-wide default locale, which PySide cannot release cleanly at exit.</extracomment>
+            <translation>Alarmeret</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="40" />
+            <source>Accepted</source>
+            <translation>Accepteret</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="41" />
+            <source>Declined</source>
+            <translation>Afvist</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="42" />
+            <source>Too far away</source>
+            <translation>For langt væk</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="43" />
+            <source>AED collected</source>
+            <translation>Hjertestarter hentet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="44" />
+            <source>Arrived</source>
+            <translation>Fremme</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="45" />
+            <source>Abandoned</source>
+            <translation>Opgivet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="46" />
+            <source>Released</source>
+            <translation>Frigivet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="56" />
+            <source>Fetch AED {aed}</source>
+            <translation>Hent hjertestarter {aed}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="57" />
+            <source>Straight to patient</source>
+            <translation>Direkte til patienten</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="62" />
+            <source>Adult</source>
+            <translation>Voksen</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="63" />
+            <source>Child</source>
+            <translation>Barn</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="64" />
+            <source>Age unknown</source>
+            <translation>Alder ukendt</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="71" />
+            <source>Live</source>
+            <translation>Live</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="72" />
+            <source>Catching up</source>
+            <translation>Henter det manglende</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="73" />
+            <source>Stale</source>
+            <translation>Gået i stå</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="74" />
+            <source>Offline</source>
+            <translation>Offline</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="75" />
+            <source>Not logged in</source>
+            <translation>Ikke logget ind</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="86" />
+            <source>EMS on scene</source>
+            <extracomment>Close outcomes the dialog offers; the value is what the server stores (``end_reason``).</extracomment>
+            <translation>Ambulance på stedet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="87" />
+            <source>Patient transported</source>
+            <translation>Patienten kørt på hospitalet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="88" />
+            <source>Not a cardiac arrest</source>
+            <translation>Ikke hjertestop</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="89" />
+            <source>Other</source>
+            <translation>Andet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="129" />
+            <source>≈ {time} (due)</source>
+            <translation>≈ {time} (nu)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="136" />
+            <source>(no address)</source>
+            <translation>(ingen adresse)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="144" />
+            <source>Alert raised: {address}</source>
+            <translation>Alarm udløst: {address}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="148" />
+            <source>{who} alerted ({distance})</source>
+            <translation>{who} alarmeret ({distance})</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="154" />
+            <source>{who} accepted: fetch AED {aed}</source>
+            <translation>{who} accepterede: henter hjertestarter {aed}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="157" />
+            <source>{who} accepted: straight to patient</source>
+            <translation>{who} accepterede: direkte til patienten</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="161" />
+            <source>{who} declined</source>
+            <translation>{who} afviste</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="163" />
+            <source>{who} too far away ({distance})</source>
+            <translation>{who} for langt væk ({distance})</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="167" />
+            <source>{who} collected AED {aed}</source>
+            <translation>{who} hentede hjertestarter {aed}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="171" />
+            <source>{who} arrived</source>
+            <translation>{who} er fremme</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="173" />
+            <source>{who} abandoned</source>
+            <translation>{who} opgav</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="175" />
+            <source>{who} released</source>
+            <translation>{who} frigivet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="177" />
+            <source>Alert more: {count} more within {radius}</source>
+            <translation>Alarmér flere: {count} mere inden for {radius}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="182" />
+            <source>Message to {who}: {text}</source>
+            <translation>Besked til {who}: {text}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="185" />
+            <source>Message to all who accepted: {text}</source>
+            <translation>Besked til alle der har accepteret: {text}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="189" />
+            <source>Cancelled: {reason}</source>
+            <translation>Annulleret: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="193" />
+            <source>Closed: {outcome}</source>
+            <translation>Afsluttet: {outcome}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="197" />
+            <source>{who} moved</source>
+            <translation>{who} flyttede sig</translation>
+        </message>
+    </context>
+    <context>
+        <name>TimelineModel</name>
+        <message>
+            <location filename="../../console/ui/timeline.py" line="98" />
+            <source>Time</source>
+            <translation>Tid</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/timeline.py" line="98" />
+            <source>Event</source>
+            <translation>Hændelse</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingBanner</name>
+        <message>
+            <location filename="../../console/ui/banners.py" line="47" />
+            <source>TRAINING — SIMULATED · no real responders are alerted · simulated service</source>
+            <translation>TRÆNING — SIMULERET · ingen rigtige hjerteløbere alarmeres · simuleret tjeneste</translation>
+        </message>
+    </context>
+    <context>
+        <name>WindowActions</name>
+        <message>
+            <location filename="../../console/ui/actions.py" line="47" />
+            <source>&amp;Raise alert…</source>
+            <extracomment>The link must be live (the command goes to the server now). A dispatcher session (not read-only). An open mission is selected.</extracomment>
+            <translation>&amp;Udløs alarm…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="50" />
+            <source>Raise a new alert at a location</source>
+            <translation>Udløs en ny alarm på et sted</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="54" />
+            <source>Alert &amp;more…</source>
+            <translation>Alarmér &amp;flere…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="57" />
+            <source>Alert the next nearest responders, optionally in a wider radius</source>
+            <translation>Alarmér de næste nærmeste hjerteløbere, eventuelt i en større radius</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="64" />
+            <source>&amp;Message…</source>
+            <translation>&amp;Besked…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="67" />
+            <source>Send a message to one responder or to all who accepted</source>
+            <translation>Send en besked til én hjerteløber eller til alle der har accepteret</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="73" />
+            <source>C&amp;lose mission…</source>
+            <translation>Afsl&amp;ut opgave…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="76" />
+            <source>End the mission with an outcome (e.g. EMS on scene)</source>
+            <translation>Afslut opgaven med et udfald (fx ambulance på stedet)</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="82" />
+            <source>&amp;Cancel alert…</source>
+            <translation>&amp;Annullér alarm…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="85" />
+            <source>Cancel the alert: every responder still out is stood down</source>
+            <translation>Annullér alarmen: alle hjerteløbere, der stadig er ude, kaldes hjem</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="91" />
+            <source>&amp;Fit map to mission</source>
+            <translation>&amp;Tilpas kortet til opgaven</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="94" />
+            <source>Zoom the map to the selected mission</source>
+            <translation>Zoom kortet ind på den valgte opgave</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="98" />
+            <source>Show &amp;all on map</source>
+            <translation>Vis &amp;alt på kortet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="101" />
+            <source>Zoom out to every mission</source>
+            <translation>Zoom ud til alle opgaver</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="105" />
+            <source>Go to mission &amp;list</source>
+            <translation>Gå til opgave&amp;listen</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="112" />
+            <source>Go to &amp;responders</source>
+            <translation>Gå til &amp;hjerteløbere</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="119" />
+            <source>Go to &amp;timeline</source>
+            <translation>Gå til &amp;tidslinjen</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="126" />
+            <source>Go to m&amp;ap</source>
+            <translation>Gå til &amp;kortet</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="133" />
+            <source>&amp;Sound cue</source>
+            <translation>&amp;Lydsignal</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="136" />
+            <source>Sound cue on or off</source>
+            <translation>Lydsignal til eller fra</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="140" />
+            <source>&amp;Settings…</source>
+            <translation>&amp;Indstillinger…</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="147" />
+            <source>&amp;Keyboard shortcuts</source>
+            <translation>&amp;Tastaturgenveje</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="154" />
+            <source>&amp;Quit</source>
+            <translation>A&amp;fslut</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="182" />
+            <source>read-only session</source>
+            <translation>kun læseadgang</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="184" />
+            <source>no open mission selected</source>
+            <translation>ingen åben opgave valgt</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/actions.py" line="186" />
+            <source>not live: {why}</source>
+            <translation>ikke live: {why}</translation>
+        </message>
+    </context>
+</TS>
