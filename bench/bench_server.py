@@ -6,8 +6,12 @@
   is raised against the same small set of open missions, as in real life (~10 a day).
 * Event fan-out: 10 SSE clients each read the same backlog of events; events delivered per
   second in total.
-* ``PUT /v1/runner/position`` throughput on PostgreSQL from 20 concurrent clients (runners on
-  no mission: the common case, no event).
+* ``POST /v1/missions`` again while 300 position updates a second stream from 6,000 runners
+  (a separate process), the national reporting rate with some margin: more distinct runners
+  move than the spatial index buffers (4,096), so this shows whether a raise pays a rebuild.
+* ``PUT /v1/runner/position`` throughput on SQLite and PostgreSQL from 20 concurrent clients
+  (runners on no mission: the common case, no event), and the server process's CPU time per
+  update (Linux: read from ``/proc``), which says how far the figure would go on a free core.
 
 Every figure is the median of ``RUNS`` rounds. The server is a real ``amk-dispatchd`` process;
 the client runs on the same machine and shares its cores (``os.cpu_count()`` is printed).
@@ -16,6 +20,7 @@ the client runs on the same machine and shares its cores (``os.cpu_count()`` is 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import random
 import secrets
@@ -37,6 +42,9 @@ MISSIONS_PER_RUN = 200
 SSE_CLIENTS = 10
 POSITION_CLIENTS = 20
 POSITIONS_PER_RUN = 2_000
+#: The streaming background of the second missions figure (see the module docstring).
+STREAM_RUNNERS = 6_000
+STREAM_RATE = 300.0
 PASSWORD = "bench-pass"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 #: Patients near real towns, so the 20 nearest runners are a realistic search.
@@ -55,7 +63,7 @@ TOWNS = [
 
 
 @contextmanager
-def running_server(db_url: str, log: Path) -> Iterator[str]:
+def running_server(db_url: str, log: Path) -> Iterator[tuple[str, int]]:
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -85,7 +93,7 @@ def running_server(db_url: str, log: Path) -> Iterator[str]:
         reader.join(180)
         if not line or "listening on" not in line[0]:
             raise RuntimeError(f"server did not start; see {log}")
-        yield line[0].strip().rsplit(" ", 1)[-1]
+        yield line[0].strip().rsplit(" ", 1)[-1], proc.pid
     finally:
         proc.terminate()
         proc.wait(30)
@@ -116,13 +124,16 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def bench_missions(base_url: str, rng: random.Random) -> tuple[float, float, float]:
-    """One round: (p50 ms, p99 ms, share of server-side select time in the latency)."""
+def bench_missions(
+    base_url: str, rng: random.Random, count: int = MISSIONS_PER_RUN
+) -> tuple[float, float, float, float]:
+    """One round: (p50 ms, p99 ms, share of server-side select time in the latency, the
+    longest select in ms)."""
     headers = {"Authorization": f"Bearer {token(base_url, 'demo-dispatcher')}"}
     latencies: list[float] = []
     selecting: list[float] = []
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
-        for _ in range(MISSIONS_PER_RUN):
+        for _ in range(count):
             lat, lon = rng.choice(TOWNS)
             body = {
                 "location": {
@@ -138,7 +149,61 @@ def bench_missions(base_url: str, rng: random.Random) -> tuple[float, float, flo
             timing = answer.headers.get("Server-Timing", "select;dur=0")
             selecting.append(float(timing.split("dur=")[1]))
             client.post(f"/v1/missions/{answer.json()['id']}/close", json={"outcome": "bench"})
-    return pct(latencies, 0.5), pct(latencies, 0.99), sum(selecting) / sum(latencies)
+    return (
+        pct(latencies, 0.5),
+        pct(latencies, 0.99),
+        sum(selecting) / sum(latencies),
+        max(selecting),
+    )
+
+
+def world_runner_tokens(base_url: str, count: int) -> list[str]:
+    """Runner tokens for ``count`` runners spread over the Denmark world (every 9th id)."""
+    sim = {"Authorization": f"Bearer {token(base_url, 'demo-sim')}"}
+    with httpx.Client(base_url=base_url, headers=sim, timeout=30) as client:
+        return [
+            client.post(f"/v1/sim/runners/r{i * 9 + 1:06d}/token").json()["access_token"]
+            for i in range(count)
+        ]
+
+
+def stream_positions(base_url: str, runner_tokens: list[str], rate: float) -> None:
+    """Forever: ``rate`` position updates a second over 20 connections, cycling the tokens
+    (run in its own process, so its CPU does not slow the measuring client's)."""
+
+    async def client_loop(k: int) -> None:
+        rng = random.Random(k)
+        mine = runner_tokens[k::20]
+        connection = await RawHttp.open(base_url)
+        started, sent = time.perf_counter(), 0
+        while True:
+            lat, lon = rng.choice(TOWNS)
+            body = f'{{"lat":{lat + rng.uniform(-0.05, 0.05)},"lon":{lon},"mode":"bike"}}'
+            await connection.put_json("/v1/runner/position", mine[sent % len(mine)], body.encode())
+            sent += 1
+            ahead = sent / (rate / 20) - (time.perf_counter() - started)
+            if ahead > 0:
+                await asyncio.sleep(ahead)
+
+    async def all_clients() -> None:
+        await asyncio.gather(*(client_loop(k) for k in range(20)))
+
+    asyncio.run(all_clients())
+
+
+@contextmanager
+def positions_streaming(base_url: str, runner_tokens: list[str]) -> Iterator[None]:
+    context = multiprocessing.get_context("spawn")
+    streamer = context.Process(
+        target=stream_positions, args=(base_url, runner_tokens, STREAM_RATE), daemon=True
+    )
+    streamer.start()
+    try:
+        time.sleep(2.0)  # until the stream runs at its rate
+        yield
+    finally:
+        streamer.terminate()
+        streamer.join(10)
 
 
 async def bench_fanout(base_url: str) -> tuple[int, float]:
@@ -237,6 +302,27 @@ async def bench_positions(base_url: str, runner_tokens: list[str]) -> float:
     return per_client * len(runner_tokens) / (time.perf_counter() - started)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time of a process so far (None where there is no ``/proc``)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_positions_with_cpu(
+    base_url: str, runner_tokens: list[str], pid: int
+) -> tuple[float, float | None]:
+    """One round: (updates per second, the server's CPU milliseconds per update)."""
+    before = cpu_seconds(pid)
+    rate = asyncio.run(bench_positions(base_url, runner_tokens))
+    after = cpu_seconds(pid)
+    if before is None or after is None:
+        return rate, None
+    return rate, (after - before) * 1000 / POSITIONS_PER_RUN
+
+
 def runner_tokens(base_url: str) -> list[str]:
     sim = {"Authorization": f"Bearer {token(base_url, 'demo-sim')}"}
     with httpx.Client(base_url=base_url, headers=sim, timeout=30) as client:
@@ -253,7 +339,7 @@ def runner_tokens(base_url: str) -> list[str]:
 
 def run_backend(label: str, db_url: str, folder: Path, *, positions: bool) -> None:
     started = time.perf_counter()
-    with running_server(db_url, folder / f"{label}.log") as base_url:
+    with running_server(db_url, folder / f"{label}.log") as (base_url, pid):
         print(
             f"[{label}] server with the Denmark world up in {time.perf_counter() - started:.1f} s"
         )
@@ -265,7 +351,18 @@ def run_backend(label: str, db_url: str, folder: Path, *, positions: bool) -> No
         print(
             f"[{label}] POST /v1/missions over {MISSIONS_PER_RUN} missions: "
             f"p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 <= 25 ms); "
-            f"selecting runners {share * 100:.2f} % of it"
+            f"selecting runners {share * 100:.2f} % of it, "
+            f"{statistics.median(r[3] for r in rounds):.2f} ms at most"
+        )
+        stream_tokens = world_runner_tokens(base_url, STREAM_RUNNERS)
+        with positions_streaming(base_url, stream_tokens):
+            busy = [bench_missions(base_url, rng, MISSIONS_PER_RUN // 2) for _ in range(RUNS)]
+        print(
+            f"[{label}] POST /v1/missions while {STREAM_RATE:.0f} positions/s stream from "
+            f"{STREAM_RUNNERS:,} runners: p50 {statistics.median(r[0] for r in busy):.1f} ms, "
+            f"p99 {statistics.median(r[1] for r in busy):.1f} ms; selecting runners "
+            f"{statistics.median(r[2] for r in busy) * 100:.2f} % of it, longest select "
+            f"{statistics.median(r[3] for r in busy):.2f} ms"
         )
         fanouts = [asyncio.run(bench_fanout(base_url)) for _ in range(RUNS)]
         print(
@@ -275,10 +372,14 @@ def run_backend(label: str, db_url: str, folder: Path, *, positions: bool) -> No
         )
         if positions:
             tokens = runner_tokens(base_url)
-            rates = [asyncio.run(bench_positions(base_url, tokens)) for _ in range(RUNS)]
+            asyncio.run(bench_positions(base_url, tokens))  # warm-up: the pool's connections
+            rounds_p = [bench_positions_with_cpu(base_url, tokens, pid) for _ in range(RUNS)]
+            cpu = [c for _, c in rounds_p if c is not None]
+            cpu_text = f"; server CPU {statistics.median(cpu):.2f} ms per update" if cpu else ""
             print(
                 f"[{label}] PUT /v1/runner/position from {POSITION_CLIENTS} clients: "
-                f"{statistics.median(rates):,.0f}/s (target >= 1,000/s)"
+                f"{statistics.median(r for r, _ in rounds_p):,.0f}/s (target >= 1,000/s)"
+                f"{cpu_text}"
             )
 
 

@@ -10,10 +10,12 @@ Why the runner index compacts itself in the background. :class:`PointIndex` buff
 an overlay that every query scans, and the first query after 4,096 buffered moves rebuilds the
 tree: ~60 ms for the national 57k runners (``bench/bench_spatial.py``). Position reports never
 stop while alerts are rare, so nearly every real raise would pay that rebuild, and the scan of a
-full overlay before it (~90 µs per 2,000 moves, cold caches). Once ``compact_at`` moves are
-buffered, a fresh index is therefore built from a snapshot in a worker thread (not on the event
-loop, which it would stall for the 60 ms); the moves made meanwhile are replayed onto it and it
-replaces the old one. Queries then see a small overlay and never rebuild.
+full overlay before it (~90 µs per 2,000 moved runners, cold caches). Once ``compact_at``
+distinct runners have moved, a fresh index is therefore built from a snapshot in a worker thread
+(not on the event loop, which it would stall for the 60 ms); the moves made meanwhile are
+replayed onto it and it replaces the old one. Queries then see a small overlay and never
+rebuild. The trigger counts runners, not moves: a runner moving again reuses its overlay slot,
+so a few busy runners never make a compaction worth its ~80 ms of CPU.
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ from console.domain.spatial_index import Neighbour, PointIndex
 
 log = logging.getLogger("amk.dispatchd.index")
 
-#: Buffered moves that start a background compaction of the runner index (see above).
-COMPACT_AT: Final = 512
+#: Runners moved since the last build that start a background compaction (see above): half
+#: PointIndex's 4,096-slot overlay, so a build is done long before a query would rebuild; at
+#: the national ~190 reports a second, one build every ~10 s, about 1 % of a core.
+COMPACT_AT: Final = 2_048
 
 #: A change made while a compaction ran: (id, lat, lon) placed there, or (id, None, None) gone.
 _Change = tuple[str, float | None, float | None]
@@ -56,6 +60,8 @@ class RunnerIndex:
         #: every candidate, and a plain dict answers without a Python call.
         self._position_at: dict[str, datetime] = {}
         self._compact_at = compact_at
+        #: Runners changed since the tree was last built (what the overlay holds).
+        self._moved: set[str] = set()
         self._compaction: asyncio.Task[None] | None = None
         self._changes: list[_Change] | None = None  # recorded while a compaction runs
         self.compactions = 0
@@ -83,6 +89,7 @@ class RunnerIndex:
         self._abandon_compaction()
         self._points = PointIndex()
         self._runners = {runner.id: runner for runner in runners}
+        self._moved = set(self._runners)  # the tree is yet to be built
         self._position_at = {runner.id: runner.position_at for runner in self._runners.values()}
         ids = list(self._runners)
         self._points.bulk_load(
@@ -99,6 +106,7 @@ class RunnerIndex:
             self._points.insert(runner.id, runner.lat, runner.lon)
         self._runners[runner.id] = runner
         self._position_at[runner.id] = runner.position_at
+        self._moved.add(runner.id)
         if self._changes is not None:
             self._changes.append((runner.id, runner.lat, runner.lon))
         self._compact_if_due()
@@ -107,6 +115,7 @@ class RunnerIndex:
         if self._runners.pop(runner_id, None) is not None:
             del self._position_at[runner_id]
             self._points.remove(runner_id)
+            self._moved.add(runner_id)
             if self._changes is not None:
                 self._changes.append((runner_id, None, None))
             self._compact_if_due()
@@ -138,13 +147,14 @@ class RunnerIndex:
                 await task
 
     def _compact_if_due(self) -> None:
-        if self._compaction is not None or self._points.pending_changes < self._compact_at:
+        if self._compaction is not None or len(self._moved) < self._compact_at:
             return
         try:
             asyncio.get_running_loop()
         except RuntimeError:
             return  # no event loop (a script, a test): the next query rebuilds, as PointIndex does
         self._changes = []
+        self._moved = set()
         self._compaction = asyncio.create_task(self._compact(), name="runner-index-compaction")
 
     async def _compact(self) -> None:

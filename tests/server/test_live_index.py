@@ -107,6 +107,26 @@ async def test_compaction_runs_off_the_loop_and_keeps_moves_made_meanwhile() -> 
         assert nearest_ids(index, k, radius) == brute_force(records, k, radius)
 
 
+async def test_a_few_busy_runners_never_start_a_compaction() -> None:
+    rng = random.Random(5)
+    index = RunnerIndex(compact_at=100)
+    runners = scattered(1_000, rng)
+    index.replace_all(runners)
+    await wait_for_compactions(index, 1)
+    records = {r.id: r for r in runners}
+    for step in range(50):  # 500 moves of 10 runners: the overlay holds 10 slots
+        for runner in runners[:10]:
+            moved = Runner(
+                runner.id, runner.alias, runner.lat, runner.lon + step * 1e-5, NOW, runner.mode
+            )
+            records[runner.id] = moved
+            index.put(moved)
+    await asyncio.sleep(0)
+    assert index.compactions == 1
+    assert index.points.pending_changes == 500
+    assert nearest_ids(index, 20, 5_000) == brute_force(records, 20, 5_000)
+
+
 async def test_a_reload_during_a_compaction_wins() -> None:
     rng = random.Random(3)
     index = RunnerIndex(compact_at=10)
