@@ -2,6 +2,8 @@
 
 * Runner positions older than 72 h are deleted (privacy policy: "slettes automatisk efter 72
   timer"), from the database and from this process's index.
+* In simulation, first, the runners of a Denmark world report again once a day, so the purge
+  never empties the simulated world (:func:`console.server.sim_world.keep_world_reporting`).
 * Idempotency keys past their lifetime, dead tokens and forgotten login failures are deleted.
 * In simulation, an AED taken longer than ``aed_restore_after`` is made available again, as its
   owner would after checking it, with an ``aed.status`` event. That span is *simulated* time:
@@ -26,6 +28,7 @@ from console.domain.model import AedStatus, EventType
 from console.server import idempotency, world_store
 from console.server.dispatch import Dispatch
 from console.server.security import Security
+from console.server.sim_world import keep_world_reporting
 
 log = logging.getLogger("amk.dispatchd.maintenance")
 
@@ -41,6 +44,8 @@ class MaintenanceReport:
     positions_deleted: int
     keys_deleted: int
     aeds_restored: int
+    #: Simulation: runners of the Denmark world whose apps reported again (see sim_world).
+    positions_reported: int = 0
 
 
 class Maintenance:
@@ -52,10 +57,12 @@ class Maintenance:
         restore_aeds_after: timedelta | None,
         every_s: float,
         time_scale: Callable[[], float] = lambda: 1.0,
+        simulating: bool = False,
     ) -> None:
         self._dispatch = dispatch
         self._security = security
         self._restore_after = restore_aeds_after
+        self._simulating = simulating
         self._every_s = every_s
         #: Simulated seconds per second of the server's clock (the autopilot's speed while it
         #: runs in real time; 1 otherwise). Public so the composition root can bind it to the
@@ -66,6 +73,9 @@ class Maintenance:
     async def run_once(self) -> MaintenanceReport:
         dispatch = self._dispatch
         now = dispatch.log.clock()
+        reported = 0
+        if self._simulating:  # first, so a simulated world's runners are never purged
+            reported = await keep_world_reporting(dispatch, now)
         async with dispatch.log.write(sequenced=False) as tx:
             purged = await world_store.purge_positions(tx.conn, now - ACTIVE_POSITION_MAX_AGE)
             keys = await idempotency.forget_older_than(tx.conn, now - idempotency.KEY_LIFETIME)
@@ -74,14 +84,16 @@ class Maintenance:
         restored = await self.restore_taken_aeds()
         if self._security is not None:
             await self._security.purge_expired()
-        if purged or keys or restored:
+        if purged or keys or restored or reported:
             log.info(
-                "clean-up: %d positions deleted, %d idempotency keys deleted, %d AEDs restored",
+                "clean-up: %d positions deleted, %d idempotency keys deleted, %d AEDs restored,"
+                " %d simulated runners reported",
                 len(purged),
                 keys,
                 restored,
+                reported,
             )
-        return MaintenanceReport(len(purged), keys, restored)
+        return MaintenanceReport(len(purged), keys, restored, reported)
 
     def restore_after(self) -> timedelta | None:
         """How long, on the server's clock, a taken AED stays taken (None: not simulating)."""

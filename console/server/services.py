@@ -133,6 +133,7 @@ class ServerServices:
             security,
             restore_aeds_after=config.aed_restore_after if config.simulate else None,
             every_s=config.maintenance_every_s,
+            simulating=config.simulate,
         )
         services = cls(
             config=config,

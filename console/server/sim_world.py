@@ -4,6 +4,19 @@ Generating Denmark takes a second or two and inserting its 83,489 rows about as 
 restart on a database that already holds the same world and seed keeps it (and the positions
 and AED statuses it has since). A reset cancels the open missions first, with their
 ``runner.released`` events, so no responder is left out on a mission whose world has gone.
+
+Keeping the world alive. A real runner is active while its app reports, and the privacy job
+deletes positions 72 h old. The generated runners have no app, so after three days without the
+autopilot (which moves only responders) the Denmark world would be empty. Two rules keep it:
+
+* While the server runs, each runner of a simulated Denmark world reports again, where it
+  stands, once its position is :data:`SIM_REPORT_AFTER` old (:func:`keep_world_reporting`, run
+  by the maintenance job before its purge). The report goes through
+  :meth:`Dispatch.update_position`, the path of ``PUT /v1/runner/position``: the same row,
+  index, notice to the other processes and durability. Every runner of a simulated Denmark
+  world counts, those added through ``/v1/sim/runners`` too: in simulation no one is real.
+* On start, a Denmark world whose positions were deleted all the same (the database was used
+  without ``--simulate``, or by a version without the rule above) is generated again.
 """
 
 from __future__ import annotations
@@ -11,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from datetime import datetime, timedelta
+from typing import Final
 
 from sqlalchemy import select
 
@@ -26,9 +41,38 @@ log = logging.getLogger("amk.dispatchd.world")
 
 RESET_REASON = "simulation reset"
 
+#: A simulated runner's app reports again once its position is this old: well inside the 72 h
+#: of the purge, and rare enough (57k a day, ~40 a minute) to cost nothing.
+SIM_REPORT_AFTER: Final = timedelta(hours=24)
+#: Reports sent together, so the position writer stores them in a few statements.
+_REPORT_CHUNK: Final = 1_000
+
 
 def world_label(world: WorldName, seed: int) -> str:
     return f"denmark:{seed}" if world == "denmark" else "empty"
+
+
+def _is_denmark(label: str | None) -> bool:
+    return label is not None and label.startswith("denmark:")
+
+
+async def keep_world_reporting(dispatch: Dispatch, now: datetime) -> int:
+    """A simulated Denmark world's runners report where they are once their position is a
+    day old (see the module docstring); returns how many reported."""
+    async with dispatch.log.database.reader.connect() as conn:
+        if not _is_denmark(await world_store.world_label(conn)):
+            return 0
+    cutoff = now - SIM_REPORT_AFTER
+    due = [rid for rid, at in dispatch.runners.position_times.items() if at <= cutoff]
+    reported = 0
+    for start in range(0, len(due), _REPORT_CHUNK):
+        runners = [dispatch.runners.get(rid) for rid in due[start : start + _REPORT_CHUNK]]
+        present = [r for r in runners if r is not None]  # one may have gone meanwhile
+        await asyncio.gather(
+            *(dispatch.update_position(r.id, r.lat, r.lon, r.mode) for r in present)
+        )
+        reported += len(present)
+    return reported
 
 
 async def ensure_world(
@@ -39,7 +83,9 @@ async def ensure_world(
     if not force:
         async with dispatch.log.database.reader.connect() as conn:
             if await world_store.world_label(conn) == label:
-                return False
+                if not _is_denmark(label) or not await world_store.any_position_deleted(conn):
+                    return False
+                log.info("the positions of world %s were deleted: generating it again", label)
     runners: tuple[Runner, ...] = ()
     aeds: tuple[Aed, ...] = ()
     if world == "denmark":

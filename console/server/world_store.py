@@ -188,6 +188,12 @@ async def set_world_label(conn: AsyncConnection, label: str) -> None:
     await conn.execute(insert(server_meta), [{"name": WORLD_META_KEY, "value": label}])
 
 
+async def any_position_deleted(conn: AsyncConnection) -> bool:
+    """Whether some runner has lost its position to the purge."""
+    found = await conn.execute(select(runners.c.id).where(runners.c.position_at.is_(None)).limit(1))
+    return found.first() is not None
+
+
 async def purge_positions(conn: AsyncConnection, cutoff: datetime) -> list[str]:
     """Delete every position last updated before ``cutoff``; the runners' ids are returned."""
     stale = [
