@@ -2,8 +2,8 @@
 
 * Runner positions older than 72 h are deleted (privacy policy: "slettes automatisk efter 72
   timer"), from the database and from this process's index.
-* In simulation, first, the runners of a Denmark world report again once a day, so the purge
-  never empties the simulated world (:func:`console.server.sim_world.keep_world_reporting`).
+* In simulation, first, the runners of a Denmark world report again every two days, so the
+  purge never empties the simulated world (:func:`console.server.sim_world.keep_world_reporting`).
 * Idempotency keys past their lifetime, dead tokens and forgotten login failures are deleted.
 * In simulation, an AED taken longer than ``aed_restore_after`` is made available again, as its
   owner would after checking it, with an ``aed.status`` event. That span is *simulated* time:

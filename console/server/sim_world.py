@@ -41,9 +41,10 @@ log = logging.getLogger("amk.dispatchd.world")
 
 RESET_REASON = "simulation reset"
 
-#: A simulated runner's app reports again once its position is this old: well inside the 72 h
-#: of the purge, and rare enough (57k a day, ~40 a minute) to cost nothing.
-SIM_REPORT_AFTER: Final = timedelta(hours=24)
+#: A simulated runner's app reports again once its position is this old: a day inside the 72 h
+#: of the purge, and no sooner, because a freshly generated world's positions are up to 48 h
+#: old and would otherwise half report at once; afterwards ~20 a minute report, a trickle.
+SIM_REPORT_AFTER: Final = timedelta(hours=48)
 #: Reports sent together, so the position writer stores them in a few statements.
 _REPORT_CHUNK: Final = 1_000
 
@@ -57,8 +58,8 @@ def _is_denmark(label: str | None) -> bool:
 
 
 async def keep_world_reporting(dispatch: Dispatch, now: datetime) -> int:
-    """A simulated Denmark world's runners report where they are once their position is a
-    day old (see the module docstring); returns how many reported."""
+    """A simulated Denmark world's runners report where they are once their position is
+    :data:`SIM_REPORT_AFTER` old (see the module docstring); returns how many reported."""
     async with dispatch.log.database.reader.connect() as conn:
         if not _is_denmark(await world_store.world_label(conn)):
             return 0

@@ -1,4 +1,4 @@
-"""The simulated Denmark world stays alive: its runners report again once a day, so the 72 h
+"""The simulated Denmark world stays alive: its runners report again every 48 h, so the 72 h
 purge never empties it, and a world whose positions were deleted all the same is generated
 again on start. In-process with an injected clock."""
 
@@ -58,11 +58,11 @@ async def positions(services: ServerServices) -> dict[str, tuple[float, float, o
         return {r.id: (r.lat, r.lon, r.position_at) for r in rows}
 
 
-async def test_the_world_reports_once_a_day_and_the_purge_never_empties_it(
+async def test_the_world_reports_every_two_days_and_the_purge_never_empties_it(
     tmp_path: Path,
 ) -> None:
     clock = FakeClock()
-    await hold_small_denmark(tmp_path, clock, {"a": 1, "b": 30, "c": 71})
+    await hold_small_denmark(tmp_path, clock, {"a": 1, "b": 50, "c": 71})
     services = ServerServices.build(config(tmp_path, "denmark"), clock=clock)
     await services.start()
     try:
@@ -77,7 +77,7 @@ async def test_the_world_reports_once_a_day_and_the_purge_never_empties_it(
             assert indexed.position_at == clock.now
         assert stored["a"][2] == clock.now - timedelta(hours=1)
 
-        clock.advance(SIM_REPORT_AFTER - timedelta(hours=2))  # "a" is 23 h old: not yet
+        clock.advance(SIM_REPORT_AFTER - timedelta(hours=2))  # "a" is 47 h old: not yet
         assert (await services.maintenance.run_once()).positions_reported == 0
         clock.advance(timedelta(days=4))  # a server that was not asked for anything
         late = await services.maintenance.run_once()
