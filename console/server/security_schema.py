@@ -12,58 +12,25 @@ runner id the same way.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import (
     CheckConstraint,
     Column,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
     String,
     Table,
 )
-from sqlalchemy.types import TypeDecorator
 
-from console.server.schema import metadata
+from console.server.schema import UtcDateTime, metadata
 
 #: The roles of the contract (dispatch-api.md, Roles); also checked by the database.
 ROLE_NAMES: Final = ("dispatcher", "supervisor", "runner", "sim")
 
 USERNAME_MAX_CHARS: Final = 64
 RUNNER_ID_MAX_CHARS: Final = 64
-
-
-class AwareUtcDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC datetime on SQLite too, which would hand back naive values.
-
-    Naive and aware datetimes cannot be compared, and every expiry check here compares a stored
-    instant with the injected clock.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise ValueError(f"expected an aware datetime, got {value!r}")
-        moment = value.astimezone(UTC)
-        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if not isinstance(value, datetime):
-            raise ValueError(f"expected a datetime from the database, got {value!r}")
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
 
 _ROLE_CHECK = "role IN (" + ", ".join(f"'{name}'" for name in ROLE_NAMES) + ")"
 
@@ -77,7 +44,7 @@ users = Table(
     Column("runner_id", String(RUNNER_ID_MAX_CHARS), nullable=True),
     # argon2id PHC string ($argon2id$v=19$m=...$salt$hash): parameters travel with the hash.
     Column("password_hash", String(255), nullable=False),
-    Column("created_at", AwareUtcDateTime(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     CheckConstraint(_ROLE_CHECK, name="role"),
     CheckConstraint("(role = 'runner') = (runner_id IS NOT NULL)", name="runner_binding"),
 )
@@ -91,10 +58,10 @@ tokens = Table(
     Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
     Column("role", String(16), nullable=False),
     Column("runner_id", String(RUNNER_ID_MAX_CHARS), nullable=True),
-    Column("issued_at", AwareUtcDateTime(), nullable=False),
-    Column("last_used_at", AwareUtcDateTime(), nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("last_used_at", UtcDateTime(), nullable=False),
     # The absolute end of the token's life; the idle timeout is counted from last_used_at.
-    Column("expires_at", AwareUtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
     CheckConstraint(_ROLE_CHECK, name="role"),
     CheckConstraint("user_id IS NOT NULL OR runner_id IS NOT NULL", name="owner"),
     Index("ix_tokens_user_id", "user_id"),
@@ -109,6 +76,6 @@ login_failures = Table(
     Column("username", String(USERNAME_MAX_CHARS), primary_key=True),
     # Consecutive failures since the last success or the end of the last lock.
     Column("failures", Integer, nullable=False),
-    Column("locked_until", AwareUtcDateTime(), nullable=True),
-    Column("last_failure_at", AwareUtcDateTime(), nullable=False),
+    Column("locked_until", UtcDateTime(), nullable=True),
+    Column("last_failure_at", UtcDateTime(), nullable=False),
 )
