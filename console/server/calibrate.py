@@ -49,6 +49,7 @@ from console.server.autopilot_model import (
     Behaviour,
     rng_for,
 )
+from console.server.cli_args import whole_number
 from console.server.sim_dispatch import SimulatedDispatch
 
 #: Who raises and ends the calibration's missions.
@@ -244,12 +245,12 @@ def report(run: Calibration, seed: int) -> list[str]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--missions",
-        type=_missions,
+        type=whole_number(1, MAX_MISSIONS),
         default=1000,
         help="how many missions to play (1000)",
     )
     parser.add_argument(
-        "--seed", type=_seed, default=0, help="seed of the world and of every draw (0)"
+        "--seed", type=whole_number(0), default=0, help="seed of the world and of every draw (0)"
     )
 
 
@@ -272,26 +273,6 @@ def run(
         print(line, file=out)
     print(f"calibrate: {time.perf_counter() - started:.1f} s", file=err)
     return 0 if result.ok else 1
-
-
-def _missions(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= MAX_MISSIONS:
-        raise argparse.ArgumentTypeError(f"must be 1–{MAX_MISSIONS}: {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0: {text!r}")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

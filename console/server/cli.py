@@ -21,6 +21,7 @@ import uvicorn
 from console.server import calibrate
 from console.server.accounts import InvalidAccountError, Role, create_user
 from console.server.app import create_app
+from console.server.cli_args import positive_number, whole_number
 from console.server.config import ServerConfig
 from console.server.database import DatabaseUrlError, default_database_url, open_database
 from console.server.logs import configure_logging
@@ -30,26 +31,6 @@ from console.server.services import ServerServices
 #: Tests shorten the SSE keep-alive interval with this variable (seconds); the contract's 15 s
 #: is the default and the maximum that makes sense.
 KEEPALIVE_ENV = "AMK_DISPATCHD_KEEPALIVE_S"
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0: {text!r}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one (8080)")
     serve.add_argument("--db", metavar="URL", help="sqlite:///PATH or postgresql+psycopg://...")
-    serve.add_argument("--seed", type=_seed, default=0, help="seed of the simulated world (0)")
+    serve.add_argument(
+        "--seed", type=whole_number(0), default=0, help="seed of the simulated world (0)"
+    )
     serve.add_argument(
         "--demo-password", default="demo", metavar="PW", help="password of the demo accounts"
     )
@@ -80,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--autopilot",
-        type=_positive_float,
+        type=positive_number,
         metavar="SPEED",
         help="start the autopilot at SPEED times real time (with --simulate)",
     )
