@@ -35,6 +35,7 @@ run: install
 # unfinished for Qt Linguist. The console compiles the .ts itself at first start (console/ui/i18n.py).
 i18n: install
 	$(BIN)/pyside6-lupdate console/ui/*.py -ts resources/i18n/amk_console_da.ts -no-obsolete
+	$(BIN)/pyside6-lupdate console/ui/*.py -ts resources/i18n/amk_console_en.ts -no-obsolete -pluralonly
 
 bench: install
 	$(BIN)/python -m bench

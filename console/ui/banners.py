@@ -172,7 +172,7 @@ class CommandBanners(QWidget):
         self._remove(key)
         self.setVisible(bool(self._bands))
 
-    def keys(self) -> list[str]:
+    def failed_keys(self) -> list[str]:
         return list(self._bands)
 
     def _remove(self, key: str) -> None:

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -24,7 +25,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from console.api.client import DispatchClient, Session
-from console.api.problems import AccountLocked, ApiError, Unauthorised
+from console.api.problems import AccountLocked, ApiError, ApiProblem, Unauthorised
 from console.api.settings import ApiSettings
 from console.domain.service_area import ServiceArea
 from console.maps import MapView
@@ -80,6 +81,25 @@ async def _check_login(api: ApiSettings) -> Session:
     """Log in once with a short-lived client: wrong credentials never reach the event sync."""
     async with DispatchClient(api) as client:
         return await client.login()
+
+
+#: With ``--username``, the password may come from this environment variable instead of the
+#: dialog (unattended consoles, the start-up benchmark); never from the command line, which
+#: ``ps`` shows to every user of the machine.
+PASSWORD_ENV = "AMK_CONSOLE_PASSWORD"
+
+
+async def _login(options: ConsoleOptions, base_url: str) -> tuple[ApiSettings, Session]:
+    password = os.environ.get(PASSWORD_ENV)
+    if options.username and password:
+        api = ApiSettings(
+            base_url, username=options.username, password=password, ca_file=options.ca_file
+        )
+        try:
+            return api, await _check_login(api)
+        except ApiProblem as exc:
+            log.info("login from %s refused (%s); asking", PASSWORD_ENV, exc.title)
+    return await _login_interactively(options, base_url)
 
 
 async def _login_interactively(
@@ -158,7 +178,7 @@ async def running_console(
         else:
             assert options.server is not None
             base_url = options.server
-            api, session = await _login_interactively(options, base_url)
+            api, session = await _login(options, base_url)
             cache_url = dirs.cache_url_for(base_url)
         if session.role not in ("dispatcher", "supervisor"):
             raise PermissionError(

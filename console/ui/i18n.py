@@ -1,7 +1,8 @@
 """Danish and English with Qt's translation tools.
 
 The source language is English. ``resources/i18n/amk_console_da.ts`` is the Danish translation
-as Qt Linguist edits it (``make i18n`` refreshes it from the code with ``pyside6-lupdate``). The
+as Qt Linguist edits it (``make i18n`` refreshes it from the code with ``pyside6-lupdate``);
+``amk_console_en.ts`` holds only the English plural forms. The
 compiled ``.qm`` is made with ``lrelease`` from the PySide6 wheel: by ``make install`` into
 ``resources/i18n/``, and — when that is missing or older than the ``.ts`` (a plain ``pip
 install``) — at start-up into the user's data directory, keyed by the ``.ts`` file's digest so
@@ -88,22 +89,25 @@ def choose_language(setting: str, system: QLocale | None = None) -> str:
 
 
 def install(app: QApplication, setting: str, cache_dir: Path) -> tuple[str, list[QTranslator]]:
-    """Install the translators for the chosen language; returns ``da``/``en`` and them."""
+    """Install the translators for the chosen language; returns ``da``/``en`` and them.
+
+    English is the source language, but it has a translation too: the plural forms only
+    (``%n responder(s)`` → "1 responder", "2 responders"), as Qt's documentation advises.
+    """
     lang = choose_language(setting)
     texts.use_number_language(lang)
-    if lang == "en":
-        return lang, []
     ours = QTranslator(app)
     path = qm_file(lang, cache_dir)
     if not ours.load(str(path)):
         raise TranslationError(f"Qt could not load {path}")
     app.installTranslator(ours)
     installed = [ours]
-    qt_base = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if qt_base.load(QLocale(QLocale.Language.Danish), "qtbase", "_", folder):
-        app.installTranslator(qt_base)
-        installed.append(qt_base)
+    if lang == "da":
+        qt_base = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt_base.load(QLocale(QLocale.Language.Danish), "qtbase", "_", folder):
+            app.installTranslator(qt_base)
+            installed.append(qt_base)
     return lang, installed
 
 

@@ -87,8 +87,9 @@ class TrainingService:
             "0",
             "--db",
             self.database_url,
-            "--demo-password",
-            self.password,
+            # One argument with "=": a password may begin with "-", which argparse would
+            # otherwise take for an option.
+            f"--demo-password={self.password}",
         ]
 
     @property

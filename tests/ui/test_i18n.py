@@ -99,10 +99,19 @@ def test_danish_is_compiled_at_first_start_and_shown(danish: str, tmp_path: Path
     assert distance_text(1234) == "1,2 km"
 
 
-def test_english_needs_no_translator(qapp: QApplication, tmp_path: Path) -> None:
+def test_english_plural_forms(qapp: QApplication, tmp_path: Path) -> None:
     lang, translators = i18n.install(qapp, "en", tmp_path)
-    assert (lang, translators) == ("en", [])
-    assert QCoreApplication.translate("Texts", "Accepted") == "Accepted"
+    try:
+        assert lang == "en"
+        assert QCoreApplication.translate("Texts", "Accepted") == "Accepted"
+        assert QCoreApplication.translate("MainWindow", "Sending %n command(s)…", "", 1) == (
+            "Sending 1 command…"
+        )
+        assert QCoreApplication.translate("MainWindow", "Sending %n command(s)…", "", 2) == (
+            "Sending 2 commands…"
+        )
+    finally:
+        i18n.uninstall(qapp, translators)
 
 
 def test_system_language_follows_the_locale() -> None:

@@ -1,0 +1,387 @@
+"""What the dispatcher's console costs: start-up, event → screen latency, memory over a shift.
+
+Measured against the real ``amk-dispatchd`` with the Denmark world (57,307 runners, 26,182
+AEDs), offscreen. Targets (issue 7):
+
+- start-up to a ready map (page loaded, link live, all AEDs drawn) against a running service,
+  warm: ≤ 1.5 s; a bare QApplication with a web view and a blank page takes ~0.3 s here.
+  Measured from the process's own start time (``/proc/self/stat``) to ready, so Python's and
+  Qt's imports are included; 5 runs after one warm-up.
+- the same with ``--simulate`` (the console starts the service and its Denmark world): ≤ 5 s.
+- event → table and map updated, while the autopilot runs 5 missions at speed 10: p50/p99
+  from the server's commit (``event.at``) and from the console's ingest, to the end of the
+  pass that updated the table and sent the map its delta (target p99 ≤ 250 ms).
+- memory after one simulated hour at speed 60 (a new mission every 2 simulated minutes):
+  resident memory of the console and of its map renderer, before and after (≤ 10 % growth).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+RUNS = 5
+READY = "READY "
+SCENE = [  # (lat, lon): five towns for the latency run, each with many runners around
+    (55.6761, 12.5683),
+    (56.1572, 10.2107),
+    (55.3959, 10.3883),
+    (57.0488, 9.9217),
+    (55.6415, 12.0803),
+]
+
+
+def _prepare_environment() -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+
+
+def _process_started_epoch() -> float:
+    """When this process started (Linux), from /proc: boot time + start ticks."""
+    stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+    start_ticks = int(stat[19])
+    boot = next(
+        int(line.split()[1])
+        for line in Path("/proc/stat").read_text().splitlines()
+        if line.startswith("btime ")
+    )
+    return boot + start_ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _renderer_rss_kib() -> int:
+    total = 0
+    for pid in _descendants(os.getpid()):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"QtWebEngineProcess" in command and b"--type=renderer" in command:
+            total += _rss_kib(pid)
+    return total
+
+
+async def _wait(condition: Any, limit_s: float, what: str) -> None:
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+async def _page(view: Any, expression: str) -> Any:
+    import json
+
+    view.flush()
+    box: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    def answered(value: Any) -> None:
+        if not box.done():
+            box.set_result(value)
+
+    view.page().runJavaScript(f"JSON.stringify({expression})", 0, answered)
+    return json.loads(await asyncio.wait_for(box, 10))
+
+
+async def _ready(console: Any) -> None:
+    """Map page loaded, link live, and every AED of the register drawn by the page."""
+    window = console.window
+    await _wait(lambda: window.map.is_ready, 60, "the map page")
+    await _wait(window.is_live, 60, "a live link")
+    await _wait(lambda: len(console.services.aeds.aeds) > 0, 60, "the AED register")
+    wanted = len(console.services.aeds.aeds)
+    drawn = 0
+    while drawn < wanted:
+        drawn = await _page(window.map, "AMK.state().aeds.count")
+
+
+# --------------------------------------------------------------------------- start-up child
+
+
+def startup_child() -> None:
+    """Run in a fresh interpreter: start the console, print READY <seconds since exec>."""
+    started = _process_started_epoch()
+    _prepare_environment()
+    from PySide6.QtWidgets import QApplication
+
+    import console.maps  # noqa: F401
+    from console.ui.composition import running_console
+    from console.ui.options import parse_options
+    from console.ui.qt_async import install_loop
+
+    app = QApplication([sys.argv[0]])
+    app.setQuitOnLastWindowClosed(False)
+    loop = install_loop(app)
+    options = parse_options(sys.argv[1:])
+
+    async def run() -> None:
+        async with running_console(options, app) as console:
+            console.window.show()
+            await _ready(console)
+            print(f"{READY}{time.time() - started:.3f}", flush=True)
+
+    try:
+        loop.run_until_complete(run())
+    finally:
+        loop.close()
+        app.shutdown()
+
+
+def _startup_runs(args: list[str], env: dict[str, str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs + 1):  # the first warms the OS caches and the console's cache
+        proc = subprocess.run(
+            [sys.executable, "-c", "import bench.bench_console as b; b.startup_child()", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        line = next((ln for ln in proc.stdout.splitlines() if ln.startswith(READY)), None)
+        if line is None:
+            raise RuntimeError(f"the console did not get ready:\n{proc.stderr[-3000:]}")
+        times.append(float(line.removeprefix(READY)))
+    return times[1:]
+
+
+def _start_service(folder: Path, password: str) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "console.server",
+            "serve",
+            "--simulate",
+            "--port",
+            "0",
+            "--db",
+            f"sqlite:///{folder / 'service.sqlite3'}",
+            "--demo-password",
+            password,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=(folder / "service.log").open("w"),
+        text=True,
+    )
+    box: list[str] = []
+    reader = threading.Thread(target=lambda: box.append(proc.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    reader.join(120)
+    line = box[0].strip() if box else ""
+    if not line.startswith("amk-dispatchd listening on "):
+        proc.kill()
+        raise RuntimeError(f"the service did not start: {line!r}")
+    return proc, line.removeprefix("amk-dispatchd listening on ")
+
+
+def _figures(name: str, values: list[float], unit: str = "s") -> str:
+    return (
+        f"{name}: median {statistics.median(values):.2f} {unit} "
+        f"(min {min(values):.2f}, max {max(values):.2f}, n={len(values)})"
+    )
+
+
+# --------------------------------------------------------------------------- in-process runs
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def _latency_and_memory(console: Any) -> None:
+    from console.domain.model import AgeGroup, LatLon
+
+    window = console.window
+    services = console.services
+    await _ready(console)
+    sim = _Sim(console.base_url, console.training.password)
+    pending: list[tuple[float, float]] = []  # (server commit epoch, console ingest epoch)
+    end_to_end: list[float] = []
+    in_console: list[float] = []
+
+    def on_batch(result: Any) -> None:
+        now = time.time()
+        for event in result.stored:
+            if event.mission_id is not None and event.type.value != "runner.position":
+                pending.append((event.at.timestamp(), now))
+
+    def on_refreshed() -> None:
+        window.map.flush()  # the map's delta leaves Python in this pass
+        done = time.time()
+        for committed, ingested in pending:
+            end_to_end.append(done - committed)
+            in_console.append(done - ingested)
+        pending.clear()
+
+    unsubscribe = services.sync.on_batch(on_batch)
+    window.refreshed.connect(on_refreshed)
+    sim.autopilot(True, 10.0)
+    for lat, lon in SCENE:
+        await services.missions.raise_alert(LatLon(lat, lon), "Bench", AgeGroup.ADULT)
+    await asyncio.sleep(45.0)
+    unsubscribe()
+    window.refreshed.disconnect(on_refreshed)
+    print(
+        f"event → table and map, autopilot 5 missions at speed 10, {len(end_to_end)} events: "
+        f"from the server's commit p50 {1000 * _percentile(end_to_end, 0.5):.0f} ms, "
+        f"p99 {1000 * _percentile(end_to_end, 0.99):.0f} ms; "
+        f"from the console's ingest p50 {1000 * _percentile(in_console, 0.5):.0f} ms, "
+        f"p99 {1000 * _percentile(in_console, 0.99):.0f} ms (target p99 ≤ 250 ms)",
+        flush=True,
+    )
+
+    # One simulated hour at speed 60: a new mission every two simulated minutes.
+    sim.autopilot(True, 60.0)
+    await asyncio.sleep(10.0)
+    rss0, renderer0 = _rss_kib(os.getpid()), _renderer_rss_kib()
+    started = time.monotonic()
+    raised = 0
+    while time.monotonic() - started < 60.0:
+        lat, lon = SCENE[raised % len(SCENE)]
+        await services.missions.raise_alert(
+            LatLon(lat + 0.01 * (raised % 7), lon), f"Bench {raised}", AgeGroup.ADULT
+        )
+        raised += 1
+        await asyncio.sleep(2.0)
+    await asyncio.sleep(15.0)  # let the last ones end
+    rss1, renderer1 = _rss_kib(os.getpid()), _renderer_rss_kib()
+    sim.autopilot(False)
+    sim.close()
+    print(
+        f"memory over one simulated hour at speed 60 ({raised} missions, "
+        f"{len(services.missions.open_missions)} still open): console "
+        f"{rss0 / 1024:.0f} → {rss1 / 1024:.0f} MiB ({100 * (rss1 - rss0) / rss0:+.1f} %), "
+        f"map renderer {renderer0 / 1024:.0f} → {renderer1 / 1024:.0f} MiB "
+        f"({100 * (renderer1 - renderer0) / max(1, renderer0):+.1f} %) (target ≤ +10 %)",
+        flush=True,
+    )
+
+
+class _Sim:
+    """The simulator endpoints, as the bench's own small client."""
+
+    def __init__(self, base_url: str, password: str) -> None:
+        import httpx
+
+        token = httpx.post(
+            f"{base_url}/v1/auth/token",
+            data={"username": "demo-sim", "password": password},
+            timeout=30,
+        ).json()["access_token"]
+        self._client = httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+
+    def autopilot(self, enabled: bool, speed: float = 1.0) -> None:
+        self._client.put("/v1/sim/autopilot", json={"enabled": enabled, "speed": speed})
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _in_process(folder: Path) -> None:
+    _prepare_environment()
+    from PySide6.QtWidgets import QApplication
+
+    import console.maps  # noqa: F401
+    from console.ui.composition import running_console
+    from console.ui.options import parse_options
+    from console.ui.qt_async import install_loop
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    loop = install_loop(app)
+    options = parse_options(["--simulate", "--data-dir", str(folder)])
+
+    async def run() -> None:
+        async with running_console(options, app) as console:
+            console.window.resize(1600, 1000)
+            console.window.show()
+            await _latency_and_memory(console)
+
+    try:
+        loop.run_until_complete(run())
+    finally:
+        loop.close()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-console-") as tmp:
+        folder = Path(tmp)
+        password = "bench-pass"
+        service, url = _start_service(folder, password)
+        try:
+            env = {**os.environ, "AMK_CONSOLE_PASSWORD": password}
+            warm = _startup_runs(
+                [
+                    "--server",
+                    url,
+                    "--username",
+                    "demo-dispatcher",
+                    "--data-dir",
+                    str(folder / "warm"),
+                ],
+                env,
+                RUNS,
+            )
+            print(
+                _figures("start-up to a ready map, running service, warm", warm)
+                + " (target ≤ 1.5 s)",
+                flush=True,
+            )
+        finally:
+            service.terminate()
+            service.wait(30)
+        simulate = _startup_runs(
+            ["--simulate", "--data-dir", str(folder / "sim")], dict(os.environ), RUNS
+        )
+        print(
+            _figures("start-up to a ready map with --simulate (Denmark world)", simulate)
+            + " (target ≤ 5 s)",
+            flush=True,
+        )
+        _in_process(folder / "run")
+
+
+if __name__ == "__main__":
+    main()
