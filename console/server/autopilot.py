@@ -54,6 +54,7 @@ from console.server.dispatch_schema import missions
 from console.server.event_log import StoredEvent
 from console.server.problems import ProblemError
 from console.server.services import ServerServices
+from console.server.tasks import cancel_and_wait
 
 log = logging.getLogger("amk.dispatchd.autopilot")
 
@@ -259,11 +260,8 @@ class Autopilot:
             self._task = asyncio.create_task(self._run(), name="autopilot")
 
     async def _stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         self._agenda.clear()
         self._engine = None
 

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 
 from console.server.event_log import EventLog, StoredEvent
+from console.server.tasks import cancel_and_wait
 
 log = logging.getLogger("amk.dispatchd.events")
 
@@ -43,11 +44,8 @@ class EventHub:
         self._task = asyncio.create_task(self._tail(), name="event-hub-tail")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     def poke(self, seq: int | None = None) -> None:
         """Something was committed (up to ``seq`` when known): read the log soon."""

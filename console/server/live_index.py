@@ -21,7 +21,6 @@ so a few busy runners never make a compaction worth its ~80 ms of CPU.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -30,6 +29,7 @@ from typing import Final
 from console.domain.constants import ACTIVE_POSITION_MAX_AGE
 from console.domain.model import Aed, Runner
 from console.domain.spatial_index import Neighbour, PointIndex
+from console.server.tasks import cancel_and_wait
 
 log = logging.getLogger("amk.dispatchd.index")
 
@@ -141,10 +141,7 @@ class RunnerIndex:
 
     async def aclose(self) -> None:
         """Stop a compaction in progress (at shutdown); the index stays usable."""
-        task = self._abandon_compaction()
-        if task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._abandon_compaction())
 
     def _compact_if_due(self) -> None:
         if self._compaction is not None or len(self._moved) < self._compact_at:

@@ -16,7 +16,6 @@ Each step reads the injected clock, so tests move time instead of waiting for it
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from console.server import idempotency, world_store
 from console.server.dispatch import Dispatch
 from console.server.security import Security
 from console.server.sim_world import keep_world_reporting
+from console.server.tasks import cancel_and_wait
 
 log = logging.getLogger("amk.dispatchd.maintenance")
 
@@ -134,11 +134,8 @@ class Maintenance:
         self._task = asyncio.create_task(self._loop(), name="maintenance")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _loop(self) -> None:
         full_due = 0.0

@@ -9,11 +9,12 @@ notifications sent while nobody listened are gone.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 import psycopg
+
+from console.server.tasks import cancel_and_wait
 
 log = logging.getLogger("amk.dispatchd.notify")
 
@@ -44,11 +45,8 @@ class PgListener:
             await self._ready.wait()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         first = True

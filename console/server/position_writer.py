@@ -23,7 +23,6 @@ then stores it as a runner new to this process.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -38,6 +37,7 @@ from console.server import world_store
 from console.server.dispatch_schema import runners
 from console.server.event_log import RUNNERS_CHANNEL, EventLog, dumps
 from console.server.live_index import RunnerIndex
+from console.server.tasks import cancel_and_wait
 
 log = logging.getLogger("amk.dispatchd.positions")
 
@@ -144,9 +144,7 @@ class PositionWriter:
         done, _ = await asyncio.wait({task}, timeout=CLOSE_TIMEOUT_S)
         if not done:
             log.error("position updates still queued at shutdown were not stored")
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel_and_wait(task)
 
     # ----------------------------------------------------------------------------- writing
 
