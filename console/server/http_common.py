@@ -1,15 +1,17 @@
-"""What every route module shares: the services of this process, replies, idempotency keys."""
+"""What every route module shares: the services of this process, who may call, replies, and
+the one way a request that changes missions is run (idempotency keys included)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
 
-from console.server.dispatch import Operation, Reply
+from console.server.dispatch import Dispatch, Operation, Reply
 from console.server.idempotency import IdempotencyKey
-from console.server.security import Principal
+from console.server.security import Principal, Role, require_roles, require_runner
 from console.server.services import ServerServices
 
 
@@ -47,16 +49,63 @@ def reply_response(reply: Reply) -> Response:
     return json_text(reply.status, reply.body, headers)
 
 
-async def run_operation(
-    services: ServerServices,
-    principal: Principal,
-    key: str | None,
+#: Console reads: dispatchers and supervisors.
+Reader = Annotated[Principal, Depends(require_roles(Role.DISPATCHER, Role.SUPERVISOR))]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A request that changes missions: who sends it, with which ``Idempotency-Key``.
+
+    Every such route builds a :class:`Dispatch` operation from its body and hands it to
+    :meth:`run`, so idempotency is honoured the same way everywhere.
+    """
+
+    services: ServerServices
+    principal: Principal
+    request: Request
+    idempotency_key: str | None
+
+    @property
+    def dispatch(self) -> Dispatch:
+        return self.services.dispatch
+
+    @property
+    def by(self) -> str:
+        """Who the events record as acting (``by``)."""
+        return self.principal.username
+
+    async def run(self, body: BaseModel | None, operation: Operation) -> Response:
+        """Run the operation, or answer a repeated key from storage."""
+        payload: Any = None if body is None else body.model_dump(mode="json")
+        request = self.request
+        key = IdempotencyKey.of(
+            self.principal.subject, self.idempotency_key, request.method, request.url.path, payload
+        )
+        return reply_response(await self.dispatch.run(key, operation))
+
+
+_Dispatcher = Annotated[Principal, Depends(require_roles(Role.DISPATCHER))]
+# The same role check as ``current_runner_id``, so a runner's token is resolved once a request.
+_Runner = Annotated[Principal, Depends(require_runner)]
+
+
+async def _dispatcher_change(
     request: Request,
-    body: BaseModel | None,
-    operation: Operation,
-) -> Response:
-    """Run a mission-changing operation, honouring ``Idempotency-Key``."""
-    payload: Any = None if body is None else body.model_dump(mode="json")
-    idem = IdempotencyKey.of(principal.subject, key, request.method, request.url.path, payload)
-    reply = await services.dispatch.run(idem, operation)
-    return reply_response(reply)
+    services: Services,
+    caller: _Dispatcher,
+    idempotency_key: IdempotencyHeader = None,
+) -> Change:
+    return Change(services, caller, request, idempotency_key)
+
+
+async def _runner_change(
+    request: Request, services: Services, caller: _Runner, idempotency_key: IdempotencyHeader = None
+) -> Change:
+    return Change(services, caller, request, idempotency_key)
+
+
+#: A mission change by a dispatcher (raise, alert more, message, cancel, close).
+DispatcherChange = Annotated[Change, Depends(_dispatcher_change)]
+#: A change by a runner for itself (accept, decline, status).
+RunnerChange = Annotated[Change, Depends(_runner_change)]

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from sqlalchemy import select
 
 from console.domain.constants import MAX_RADIUS_M
@@ -28,16 +28,13 @@ from console.server.api_docs import (
 from console.server.api_models import AlertMore, CancelIn, CloseIn, MessageIn, NewMission
 from console.server.dispatch_schema import missions
 from console.server.event_log import dumps
-from console.server.http_common import IdempotencyHeader, Services, json_text, run_operation
+from console.server.http_common import DispatcherChange, Reader, Services, json_text
 from console.server.problems import ProblemError, problem_responses
-from console.server.security import Principal, Role, require_roles
 
 VERSION = "1"
 
 router = APIRouter()
 
-Reader = Annotated[Principal, Depends(require_roles(Role.DISPATCHER, Role.SUPERVISOR))]
-Dispatcher = Annotated[Principal, Depends(require_roles(Role.DISPATCHER))]
 MissionId = Annotated[str, Path(min_length=1, max_length=40)]
 
 _READ_ERRORS = problem_responses(401, 403, 422)
@@ -207,21 +204,12 @@ async def mission_events(services: Services, _principal: Reader, mission_id: Mis
     summary="Raise a mission: the 20 nearest active runners within 5 km are alerted",
     responses={**answer(MissionDoc, 201), **_WRITE_ERRORS},
 )
-async def create_mission(
-    request: Request,
-    services: Services,
-    principal: Dispatcher,
-    body: NewMission,
-    idempotency_key: IdempotencyHeader = None,
-) -> Response:
-    operation = services.dispatch.create_mission(
-        principal.username,
-        LatLon(body.location.lat, body.location.lon),
-        body.address,
-        body.patient.age_group,
-        body.note,
+async def create_mission(change: DispatcherChange, body: NewMission) -> Response:
+    location = LatLon(body.location.lat, body.location.lon)
+    operation = change.dispatch.create_mission(
+        change.by, location, body.address, body.patient.age_group, body.note
     )
-    return await run_operation(services, principal, idempotency_key, request, body, operation)
+    return await change.run(body, operation)
 
 
 @router.post(
@@ -231,18 +219,9 @@ async def create_mission(
     summary="Alert the next count nearest runners within radius_m; the radius grows to it",
     responses={**answer(MissionDoc, 201), **_WRITE_ERRORS},
 )
-async def alert_more(
-    request: Request,
-    services: Services,
-    principal: Dispatcher,
-    mission_id: MissionId,
-    body: AlertMore,
-    idempotency_key: IdempotencyHeader = None,
-) -> Response:
-    operation = services.dispatch.alert_more(
-        principal.username, mission_id, body.count, body.radius_m
-    )
-    return await run_operation(services, principal, idempotency_key, request, body, operation)
+async def alert_more(change: DispatcherChange, mission_id: MissionId, body: AlertMore) -> Response:
+    operation = change.dispatch.alert_more(change.by, mission_id, body.count, body.radius_m)
+    return await change.run(body, operation)
 
 
 @router.post(
@@ -253,17 +232,10 @@ async def alert_more(
     responses={**answer(MessageDoc, 201), **_WRITE_ERRORS},
 )
 async def send_message(
-    request: Request,
-    services: Services,
-    principal: Dispatcher,
-    mission_id: MissionId,
-    body: MessageIn,
-    idempotency_key: IdempotencyHeader = None,
+    change: DispatcherChange, mission_id: MissionId, body: MessageIn
 ) -> Response:
-    operation = services.dispatch.send_message(
-        principal.username, mission_id, body.text, body.runner_id
-    )
-    return await run_operation(services, principal, idempotency_key, request, body, operation)
+    operation = change.dispatch.send_message(change.by, mission_id, body.text, body.runner_id)
+    return await change.run(body, operation)
 
 
 @router.post(
@@ -273,17 +245,10 @@ async def send_message(
     responses={**answer(MissionDoc), **_WRITE_ERRORS},
 )
 async def cancel_mission(
-    request: Request,
-    services: Services,
-    principal: Dispatcher,
-    mission_id: MissionId,
-    body: CancelIn,
-    idempotency_key: IdempotencyHeader = None,
+    change: DispatcherChange, mission_id: MissionId, body: CancelIn
 ) -> Response:
-    operation = services.dispatch.end_mission(
-        principal.username, mission_id, cancel=True, text=body.reason
-    )
-    return await run_operation(services, principal, idempotency_key, request, body, operation)
+    operation = change.dispatch.end_mission(change.by, mission_id, cancel=True, text=body.reason)
+    return await change.run(body, operation)
 
 
 @router.post(
@@ -292,15 +257,6 @@ async def cancel_mission(
     summary="Close (e.g. outcome ems_on_scene): mission.closed, then runner.released",
     responses={**answer(MissionDoc), **_WRITE_ERRORS},
 )
-async def close_mission(
-    request: Request,
-    services: Services,
-    principal: Dispatcher,
-    mission_id: MissionId,
-    body: CloseIn,
-    idempotency_key: IdempotencyHeader = None,
-) -> Response:
-    operation = services.dispatch.end_mission(
-        principal.username, mission_id, cancel=False, text=body.outcome
-    )
-    return await run_operation(services, principal, idempotency_key, request, body, operation)
+async def close_mission(change: DispatcherChange, mission_id: MissionId, body: CloseIn) -> Response:
+    operation = change.dispatch.end_mission(change.by, mission_id, cancel=False, text=body.outcome)
+    return await change.run(body, operation)

@@ -12,18 +12,16 @@ import asyncio
 from collections.abc import AsyncIterator, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from console.server.api_docs import EventPageDoc
-from console.server.http_common import Services, json_text
+from console.server.http_common import Reader, Services, json_text
 from console.server.problems import ProblemError, problem_responses
-from console.server.security import Principal, Role, require_roles
 from console.server.services import ServerServices
 
 router = APIRouter()
 
-Reader = Annotated[Principal, Depends(require_roles(Role.DISPATCHER, Role.SUPERVISOR))]
 
 #: Events per SSE write: large enough to fan out fast, small enough to stream promptly.
 _STREAM_BATCH = 500

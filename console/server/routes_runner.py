@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Response
 from sqlalchemy import or_, select
 
 from console.domain.model import Mission, ResponderState
@@ -14,14 +14,13 @@ from console.server.api_docs import AcceptDoc, AlertDoc, MessageDoc, answer
 from console.server.api_models import AcceptIn, PositionIn, StatusIn
 from console.server.dispatch_schema import messages, missions
 from console.server.event_log import dumps
-from console.server.http_common import IdempotencyHeader, Services, json_text, run_operation
+from console.server.http_common import RunnerChange, Services, json_text
 from console.server.problems import ProblemError, problem_responses
-from console.server.security import Principal, Role, current_runner_id, require_roles
+from console.server.security import current_runner_id
 
 router = APIRouter()
 
 RunnerId = Annotated[str, Depends(current_runner_id)]
-RunnerPrincipal = Annotated[Principal, Depends(require_roles(Role.RUNNER))]
 MissionId = Annotated[str, Path(min_length=1, max_length=40)]
 
 _ERRORS = problem_responses(401, 403, 404, 409, 413, 422)
@@ -70,16 +69,10 @@ async def my_alerts(services: Services, runner_id: RunnerId) -> Response:
     responses={**answer(AcceptDoc), **_ERRORS},
 )
 async def accept(
-    request: Request,
-    services: Services,
-    principal: RunnerPrincipal,
-    runner_id: RunnerId,
-    mission_id: MissionId,
-    body: AcceptIn,
-    idempotency_key: IdempotencyHeader = None,
+    change: RunnerChange, runner_id: RunnerId, mission_id: MissionId, body: AcceptIn
 ) -> Response:
-    operation = services.dispatch.accept(runner_id, mission_id, body.lat, body.lon)
-    return await run_operation(services, principal, idempotency_key, request, body, operation)
+    operation = change.dispatch.accept(runner_id, mission_id, body.lat, body.lon)
+    return await change.run(body, operation)
 
 
 @router.post(
@@ -89,16 +82,8 @@ async def accept(
     summary="Decline the alert",
     responses=_ERRORS,
 )
-async def decline(
-    request: Request,
-    services: Services,
-    principal: RunnerPrincipal,
-    runner_id: RunnerId,
-    mission_id: MissionId,
-    idempotency_key: IdempotencyHeader = None,
-) -> Response:
-    operation = services.dispatch.decline(runner_id, mission_id)
-    return await run_operation(services, principal, idempotency_key, request, None, operation)
+async def decline(change: RunnerChange, runner_id: RunnerId, mission_id: MissionId) -> Response:
+    return await change.run(None, change.dispatch.decline(runner_id, mission_id))
 
 
 @router.post(
@@ -109,18 +94,12 @@ async def decline(
     responses=_ERRORS,
 )
 async def report_status(
-    request: Request,
-    services: Services,
-    principal: RunnerPrincipal,
-    runner_id: RunnerId,
-    mission_id: MissionId,
-    body: StatusIn,
-    idempotency_key: IdempotencyHeader = None,
+    change: RunnerChange, runner_id: RunnerId, mission_id: MissionId, body: StatusIn
 ) -> Response:
-    operation = services.dispatch.report_status(
+    operation = change.dispatch.report_status(
         runner_id, mission_id, body.status, body.lat, body.lon
     )
-    return await run_operation(services, principal, idempotency_key, request, body, operation)
+    return await change.run(body, operation)
 
 
 @router.get(

@@ -683,11 +683,13 @@ def require_roles(*roles: Role | str) -> Callable[..., Awaitable[Principal]]:
     return dependency
 
 
-_require_runner = require_roles(Role.RUNNER)
+#: The runner role check; one function, so FastAPI resolves it once per request however many
+#: dependencies of a runner route ask for it.
+require_runner = require_roles(Role.RUNNER)
 
 
 async def current_runner_id(
-    principal: Annotated[Principal, Depends(_require_runner)],
+    principal: Annotated[Principal, Depends(require_runner)],
 ) -> str:
     """Dependency for the runner endpoints: the one runner this token may act for."""
     if principal.runner_id is None:  # the schema forbids it; checked so the type is exact
@@ -743,6 +745,7 @@ __all__ = [
     "get_security",
     "remove_demo_users",
     "require_roles",
+    "require_runner",
     "token_digest",
     "validate_password",
     "validate_runner_id",
