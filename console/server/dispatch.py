@@ -33,7 +33,6 @@ from console.domain.model import (
     EventType,
     LatLon,
     Mission,
-    MissionState,
     Mode,
     ResponderState,
     Runner,
@@ -47,7 +46,6 @@ from console.domain.rules import (
     assign_task,
     check_acceptance,
     engaged_runner_ids,
-    release_on_end,
     select_runners_to_alert,
     validate_address,
     validate_alert_more,
@@ -69,6 +67,16 @@ from console.server.event_log import (
 )
 from console.server.idempotency import IdempotencyKey, recall, remember
 from console.server.live_index import AedIndex, RunnerIndex
+from console.server.mission_events import (
+    ON_THE_WAY,
+    AedsNow,
+    accepted,
+    emit_alerts,
+    emit_end,
+    moved,
+    new_mission,
+    rejected_too_far,
+)
 from console.server.open_missions import OpenMissionCache
 from console.server.position_writer import PositionWriter, positions_notice
 from console.server.problems import ProblemError
@@ -96,30 +104,6 @@ def _json_reply(status: int, value: Any, select_s: float = 0.0) -> Reply:
 
 
 NO_CONTENT = Reply(204, "")
-
-#: Responders who accepted and are moving: a status report also moves them on the map.
-_ON_THE_WAY = frozenset({ResponderState.ACCEPTED, ResponderState.AED_COLLECTED})
-
-
-class _AedsNow(Mapping[str, Aed]):
-    """The AED catalogue with the statuses read in this transaction laid over it."""
-
-    def __init__(self, index: AedIndex, unavailable: Mapping[str, AedStatus]) -> None:
-        self._index = index
-        self._unavailable = unavailable
-
-    def __getitem__(self, aed_id: str) -> Aed:
-        aed = self._index.get(aed_id)
-        if aed is None:
-            raise KeyError(aed_id)
-        status = self._unavailable.get(aed_id, AedStatus.AVAILABLE)
-        return aed if aed.status is status else replace(aed, status=status)
-
-    def __iter__(self) -> Any:
-        return iter(self._index.ids())
-
-    def __len__(self) -> int:
-        return len(self._index)
 
 
 class _MissionWork:
@@ -278,24 +262,8 @@ class Dispatch:
             radius_m=radius_m,
         )
         spent = time.perf_counter() - started
-        rank = max((r.rank for r in mission.responders), default=0)
-        for neighbour in chosen:
-            runner = self.runners.get(neighbour.id)
-            if runner is None:  # pragma: no cover - the index and the records change together
-                continue
-            rank += 1
-            work.emit(
-                EventType.RUNNER_ALERTED,
-                {
-                    "runner_id": runner.id,
-                    "alias": runner.alias,
-                    "rank": rank,
-                    "distance_m": neighbour.distance_m,
-                    "lat": runner.lat,
-                    "lon": runner.lon,
-                    "mode": runner.mode.value,
-                },
-            )
+        ranked = max((r.rank for r in mission.responders), default=0)
+        emit_alerts(work.emit, chosen, self.runners.get, ranked)
         return spent
 
     # ----------------------------------------------------------------- dispatcher operations
@@ -312,16 +280,14 @@ class Dispatch:
 
         async def operation(tx: WriteTx) -> Reply:
             seq = tx.next_seq
-            mission = Mission(
-                id=f"m-{seq}",
-                state=MissionState.ALERTING,
-                location=location,
+            mission = new_mission(
+                f"m-{seq}",
+                location,
                 address=address,
                 age_group=age_group,
                 note=note,
-                radius_m=ALERT_RADIUS_M,
-                created_at=tx.now,
-                created_by=by,
+                at=tx.now,
+                by=by,
             )
             work = _MissionWork(tx, None, 0)
             work.emit(EventType.MISSION_CREATED, mission.to_json(), mission_id=mission.id)
@@ -396,12 +362,7 @@ class Dispatch:
         async def operation(tx: WriteTx) -> Reply:
             work = await self._load(tx, mission_id)
             self._require_open(work.mission)
-            if cancel:
-                work.emit(EventType.MISSION_CANCELLED, {"reason": text, "by": by})
-            else:
-                work.emit(EventType.MISSION_CLOSED, {"outcome": text, "by": by})
-            for runner_id in release_on_end(work.mission):
-                work.emit(EventType.RUNNER_RELEASED, {"runner_id": runner_id})
+            emit_end(work.emit, lambda: work.mission, cancel=cancel, text=text, by=by)
             await self._save(work)
             return _json_reply(200, work.mission.to_json())
 
@@ -422,9 +383,9 @@ class Dispatch:
         stored = current or await world_store.get_runner(tx.conn, runner_id)
         if stored is None:
             return
-        moved = replace(stored, lat=lat, lon=lon, position_at=tx.now)
-        await world_store.save_position(tx.conn, moved, create=False)
-        self._announce(tx, moved)
+        confirmed = replace(stored, lat=lat, lon=lon, position_at=tx.now)
+        await world_store.save_position(tx.conn, confirmed, create=False)
+        self._announce(tx, confirmed)
 
     def _announce(self, tx: WriteTx, runner: Runner) -> None:
         tx.notify(RUNNERS_CHANNEL, positions_notice(self.source, [runner]))
@@ -444,39 +405,29 @@ class Dispatch:
             try:
                 distance = check_acceptance(mission.location, mission.radius_m, lat, lon)
             except TooFar as exc:
-                work.emit(
-                    EventType.RUNNER_REJECTED,
-                    {"runner_id": runner_id, "reason": "too_far", "distance_m": exc.distance_m},
-                )
+                work.emit(EventType.RUNNER_REJECTED, rejected_too_far(runner_id, exc.distance_m))
                 await self._save(work)
                 raise CommitThenFail(
                     ProblemError.of("too-far", "din position er for langt væk: " + str(exc))
                 ) from exc
             open_now = await self.open_missions.load(tx.conn)
-            unavailable = await world_store.unavailable_aeds(tx.conn)
+            aeds_now = AedsNow(self.aeds.records, await world_store.unavailable_aeds(tx.conn))
             accepted_before = sum(1 for r in mission.responders if r.accepted_at is not None)
             task = assign_task(
                 accepted_before,
                 mission.location,
                 mission.radius_m,
-                AedCatalogue(self.aeds.points, _AedsNow(self.aeds, unavailable)),
+                AedCatalogue(self.aeds.points, aeds_now),
                 tx.now,
                 aed_load(open_now),
             )
             work.emit(
-                EventType.RUNNER_ACCEPTED,
-                {
-                    "runner_id": runner_id,
-                    "lat": lat,
-                    "lon": lon,
-                    "distance_m": distance,
-                    "task": task.to_json(),
-                },
+                EventType.RUNNER_ACCEPTED, accepted(runner_id, LatLon(lat, lon), distance, task)
             )
             await self._save(work)
             aed: Aed | None = None
             if task.kind is TaskKind.FETCH_AED and task.aed_id is not None:
-                aed = _AedsNow(self.aeds, unavailable)[task.aed_id]
+                aed = aeds_now[task.aed_id]
             return _json_reply(
                 200,
                 {
@@ -505,10 +456,8 @@ class Dispatch:
             work = await self._responder_work(tx, runner_id, mission_id)
             await self._confirm_position(tx, runner_id, lat, lon)
             responder = work.mission.responder(runner_id)
-            if responder is not None and responder.state in _ON_THE_WAY:
-                work.emit(
-                    EventType.RUNNER_POSITION, {"runner_id": runner_id, "lat": lat, "lon": lon}
-                )
+            if responder is not None and responder.state in ON_THE_WAY:
+                work.emit(EventType.RUNNER_POSITION, moved(runner_id, LatLon(lat, lon)))
             if status == "aed_collected":
                 task = None if responder is None else responder.task
                 if task is None or task.kind is not TaskKind.FETCH_AED or task.aed_id is None:
@@ -607,9 +556,7 @@ class Dispatch:
             for mission in await self.open_missions.load(tx.conn):
                 if self._moving_in(mission, runner_id):
                     work = await self._load(tx, mission.id)
-                    work.emit(
-                        EventType.RUNNER_POSITION, {"runner_id": runner_id, "lat": lat, "lon": lon}
-                    )
+                    work.emit(EventType.RUNNER_POSITION, moved(runner_id, LatLon(lat, lon)))
                     await self._save(work)
             return NO_CONTENT
 

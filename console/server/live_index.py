@@ -205,6 +205,11 @@ class AedIndex:
     def ids(self) -> list[str]:
         return list(self._aeds)
 
+    @property
+    def records(self) -> Mapping[str, Aed]:
+        """AED id → the AED as loaded (its status as of then: overlay the current ones)."""
+        return self._aeds
+
     def replace_all(self, aeds: Iterable[Aed]) -> None:
         self._points = PointIndex()
         self._aeds = {aed.id: aed for aed in aeds}

@@ -41,7 +41,6 @@ from console.domain.model import (
     EventType,
     LatLon,
     Mission,
-    MissionState,
     Mode,
     ResponderState,
     Runner,
@@ -54,15 +53,23 @@ from console.domain.rules import (
     assign_task,
     check_acceptance,
     engaged_runner_ids,
-    release_on_end,
     select_runners_to_alert,
 )
 from console.domain.spatial_index import PointIndex
 from console.server.autopilot_engine import Accepted
+from console.server.mission_events import (
+    ON_THE_WAY,
+    AedsNow,
+    Emit,
+    accepted,
+    emit_alerts,
+    emit_end,
+    moved,
+    new_mission,
+    rejected_too_far,
+)
 
 Clock = Callable[[], datetime]
-
-_ON_THE_WAY = frozenset({ResponderState.ACCEPTED, ResponderState.AED_COLLECTED})
 
 
 class _AlwaysActive(Mapping[str, datetime]):
@@ -82,23 +89,6 @@ class _AlwaysActive(Mapping[str, datetime]):
 
     def __len__(self) -> int:
         return len(self._runners)
-
-
-class _AedsNow(Mapping[str, Aed]):
-    def __init__(self, aeds: Mapping[str, Aed], unavailable: Mapping[str, AedStatus]) -> None:
-        self._aeds = aeds
-        self._unavailable = unavailable
-
-    def __getitem__(self, aed_id: str) -> Aed:
-        aed = self._aeds[aed_id]
-        status = self._unavailable.get(aed_id)
-        return aed if status is None else replace(aed, status=status)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._aeds)
-
-    def __len__(self) -> int:
-        return len(self._aeds)
 
 
 class SimulatedDispatch:
@@ -126,7 +116,7 @@ class SimulatedDispatch:
         self._unavailable: dict[str, AedStatus] = {
             a.id: a.status for a in aeds if a.status is not AedStatus.AVAILABLE
         }
-        self._catalogue = AedCatalogue(aed_points, _AedsNow(self.aeds, self._unavailable))
+        self._catalogue = AedCatalogue(aed_points, AedsNow(self.aeds, self._unavailable))
         self._taken: deque[tuple[datetime, str]] = deque()
         self._restore_after = aed_restore_after
         self._positions = _AlwaysActive(self.runners, clock)
@@ -137,6 +127,9 @@ class SimulatedDispatch:
         self._seq = 0
 
     # ----------------------------------------------------------------- events
+
+    def _emitter(self, mission_id: str) -> Emit:
+        return lambda kind, data: self._emit(mission_id, kind, data)
 
     def _emit(self, mission_id: str, kind: EventType, data: Mapping[str, Any]) -> None:
         self._seq += 1
@@ -161,10 +154,9 @@ class SimulatedDispatch:
         runner = self.runners.get(runner_id)
         if runner is None:
             return
-        moved = replace(
+        self.runners[runner_id] = replace(
             runner, lat=lat, lon=lon, position_at=self.clock(), mode=mode or runner.mode
         )
-        self.runners[runner_id] = moved
         self._runner_points.move(runner_id, lat, lon)
 
     def _open_responder(self, mission_id: str, runner_id: str) -> Mission | None:
@@ -190,16 +182,8 @@ class SimulatedDispatch:
             raise ValueError(f"mission {mission_id!r} exists already")
         now = self.clock()
         self._restore_due(now)
-        created = Mission(
-            id=mission_id,
-            state=MissionState.ALERTING,
-            location=location,
-            address=address,
-            age_group=age_group,
-            note=note,
-            radius_m=ALERT_RADIUS_M,
-            created_at=now,
-            created_by=by,
+        created = new_mission(
+            mission_id, location, address=address, age_group=age_group, note=note, at=now, by=by
         )
         engaged = engaged_runner_ids(self._open.values())
         self._emit(mission_id, EventType.MISSION_CREATED, created.to_json())
@@ -212,32 +196,19 @@ class SimulatedDispatch:
             count=ALERT_COUNT,
             radius_m=ALERT_RADIUS_M,
         )
-        for rank, neighbour in enumerate(chosen, start=1):
-            runner = self.runners[neighbour.id]
-            self._emit(
-                mission_id,
-                EventType.RUNNER_ALERTED,
-                {
-                    "runner_id": runner.id,
-                    "alias": runner.alias,
-                    "rank": rank,
-                    "distance_m": neighbour.distance_m,
-                    "lat": runner.lat,
-                    "lon": runner.lon,
-                    "mode": runner.mode.value,
-                },
-            )
+        emit_alerts(self._emitter(mission_id), chosen, self.runners.get, 0)
         return self.missions[mission_id]
 
     async def end(self, mission_id: str, *, cancel: bool, text: str) -> bool:
         if mission_id not in self._open:
             return False
-        if cancel:
-            self._emit(mission_id, EventType.MISSION_CANCELLED, {"reason": text, "by": self.actor})
-        else:
-            self._emit(mission_id, EventType.MISSION_CLOSED, {"outcome": text, "by": self.actor})
-        for runner_id in release_on_end(self.missions[mission_id]):
-            self._emit(mission_id, EventType.RUNNER_RELEASED, {"runner_id": runner_id})
+        emit_end(
+            self._emitter(mission_id),
+            lambda: self.missions[mission_id],
+            cancel=cancel,
+            text=text,
+            by=self.actor,
+        )
         return True
 
     # ----------------------------------------------------------------- runner
@@ -256,7 +227,7 @@ class SimulatedDispatch:
             self._emit(
                 mission_id,
                 EventType.RUNNER_REJECTED,
-                {"runner_id": runner_id, "reason": "too_far", "distance_m": exc.distance_m},
+                rejected_too_far(runner_id, exc.distance_m),
             )
             return None
         accepted_before = sum(1 for r in mission.responders if r.accepted_at is not None)
@@ -271,13 +242,7 @@ class SimulatedDispatch:
         self._emit(
             mission_id,
             EventType.RUNNER_ACCEPTED,
-            {
-                "runner_id": runner_id,
-                "lat": at.lat,
-                "lon": at.lon,
-                "distance_m": distance,
-                "task": task.to_json(),
-            },
+            accepted(runner_id, at, distance, task),
         )
         aed_at = None
         if task.kind is TaskKind.FETCH_AED and task.aed_id is not None:
@@ -296,7 +261,7 @@ class SimulatedDispatch:
     async def report(self, mission_id: str, runner_id: str, status: str, at: LatLon) -> bool:
         mission = self._open_responder(mission_id, runner_id)
         responder = None if mission is None else mission.responder(runner_id)
-        if responder is None or responder.state not in _ON_THE_WAY:
+        if responder is None or responder.state not in ON_THE_WAY:
             return False
         task = responder.task
         if status == "aed_collected" and (
@@ -312,7 +277,7 @@ class SimulatedDispatch:
         self._emit(
             mission_id,
             EventType.RUNNER_POSITION,
-            {"runner_id": runner_id, "lat": at.lat, "lon": at.lon},
+            moved(runner_id, at),
         )
         if status == "aed_collected" and task is not None and task.aed_id is not None:
             self._emit(
@@ -336,7 +301,7 @@ class SimulatedDispatch:
                 self._emit(
                     mission.id,
                     EventType.RUNNER_POSITION,
-                    {"runner_id": runner_id, "lat": at.lat, "lon": at.lon},
+                    moved(runner_id, at),
                 )
 
     async def aed_available(self, aed_id: str) -> bool:
