@@ -6,6 +6,8 @@ import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Response
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from console.domain.model import Aed, AedAccess, AedStatus, Runner
 from console.domain.opening_hours import OpeningHours, OpeningHoursError
@@ -55,9 +57,13 @@ def _check_batch(size: int) -> None:
         raise ProblemError.of("validation", f"at most {MAX_BATCH} objects per request")
 
 
-def _duplicates(ids: list[str]) -> None:
+async def _check_new_ids(conn: AsyncConnection, table: Table, ids: list[str], what: str) -> None:
+    """Every id is new: not twice in the request and not in the database (409 duplicate-id)."""
     if len(set(ids)) != len(ids):
         raise ProblemError.of("duplicate-id", "the same id appears twice in the request")
+    taken = await world_store.existing_ids(conn, table, ids)
+    if taken:
+        raise ProblemError.of("duplicate-id", f"{what} ids already exist: {sorted(taken)[:5]}")
 
 
 @router.post(
@@ -78,11 +84,7 @@ async def add_runners(
             runner_id = item.id or f"sim-{secrets.token_hex(6)}"
             alias = f"HL-{secrets.token_hex(3).upper()}"
             created.append(Runner(runner_id, alias, item.lat, item.lon, tx.now, item.mode))
-        ids = [r.id for r in created]
-        _duplicates(ids)
-        taken = await world_store.existing_ids(tx.conn, runners_table, ids)
-        if taken:
-            raise ProblemError.of("duplicate-id", f"runner ids already exist: {sorted(taken)[:5]}")
+        await _check_new_ids(tx.conn, runners_table, [r.id for r in created], "runner")
         await world_store.insert_runners(tx.conn, created)
         tx.notify(RUNNERS_CHANNEL, dispatch.reload_notice())
 
@@ -120,12 +122,8 @@ async def add_aeds(
         created.append(
             Aed(aed_id, item.lat, item.lon, item.address, item.access, hours, AedStatus.AVAILABLE)
         )
-    ids = [a.id for a in created]
-    _duplicates(ids)
     async with dispatch.log.write(sequenced=False) as tx:
-        taken = await world_store.existing_ids(tx.conn, aeds_table, ids)
-        if taken:
-            raise ProblemError.of("duplicate-id", f"AED ids already exist: {sorted(taken)[:5]}")
+        await _check_new_ids(tx.conn, aeds_table, [a.id for a in created], "AED")
         await world_store.insert_aeds(tx.conn, created, tx.now)
         tx.notify(RUNNERS_CHANNEL, dispatch.reload_notice())
         tx.after_commit(lambda: dispatch.aeds.add(created))
