@@ -134,23 +134,27 @@ async def _ready(console: Any) -> None:
 
 
 def startup_child() -> None:
-    """Run in a fresh interpreter: start the console, print READY <seconds since exec>."""
+    """Run in a fresh interpreter: start the console, print READY <seconds since exec>.
+
+    The order of imports and the early map are those of :func:`console.ui.app.main`.
+    """
     started = _process_started_epoch()
     _prepare_environment()
     from PySide6.QtWidgets import QApplication
 
-    import console.maps  # noqa: F401
-    from console.ui.composition import running_console
+    from console.maps import MapView
     from console.ui.options import parse_options
     from console.ui.qt_async import install_loop
 
+    options = parse_options(sys.argv[1:])
     app = QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)
     loop = install_loop(app)
-    options = parse_options(sys.argv[1:])
+    map_view = MapView()
+    from console.ui.composition import running_console
 
     async def run() -> None:
-        async with running_console(options, app) as console:
+        async with running_console(options, app, map_view=map_view) as console:
             console.window.show()
             await _ready(console)
             print(f"{READY}{time.time() - started:.3f}", flush=True)

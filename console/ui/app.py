@@ -43,8 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    import console.maps  # noqa: F401 - registers amk-map: before the QApplication
-    from console.ui.composition import run_console
+    from console.maps import MapView  # registers the amk-map: scheme before the QApplication
     from console.ui.qt_async import install_loop
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -55,8 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     # The window decides when the console ends (after a clean shut-down), not Qt.
     app.setQuitOnLastWindowClosed(False)
     loop = install_loop(app)
+    # The map's renderer process starts and loads its page while Python imports the rest.
+    map_view = MapView()
+    from console.ui.composition import run_console
+
     try:
-        return loop.run_until_complete(run_console(options, app))
+        return loop.run_until_complete(run_console(options, app, map_view))
     except KeyboardInterrupt:
         return 130
     finally:

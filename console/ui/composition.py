@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable
+import threading
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +25,12 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from console.api.client import DispatchClient, Session
-from console.api.problems import AccountLocked, ApiError, ApiProblem, Unauthorised
+from console.api.problems import AccountLocked, ApiError, Unauthorised
 from console.api.settings import ApiSettings
 from console.domain.service_area import ServiceArea
 from console.maps import MapView
 from console.services.console_services import ConsoleServices, ServicesConfig
+from console.services.link import LinkState
 from console.services.tasks import TaskKeeper
 from console.ui import i18n
 from console.ui.data_dirs import DataDirs
@@ -69,12 +70,27 @@ class Console:
     base_url: str
 
 
-def _service_area_loader() -> Callable[[], ServiceArea]:
-    @functools.cache
-    def load() -> ServiceArea:
-        return ServiceArea.denmark()
+class ServiceAreaLoader:
+    """Denmark's service area (half a second of geometry work), built once, off the start-up.
 
-    return load
+    The raise dialog needs it at the first keystroke, the start-up never: it is built in a
+    worker thread a little after the window is ready (so it does not compete with the start-up
+    for the interpreter), and a caller who comes earlier builds it, or waits for the thread.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._area: ServiceArea | None = None
+
+    def __call__(self) -> ServiceArea:
+        with self._lock:
+            if self._area is None:
+                self._area = ServiceArea.denmark()
+            return self._area
+
+    async def preload(self, after_s: float) -> None:
+        await asyncio.sleep(after_s)
+        await asyncio.get_running_loop().run_in_executor(None, self)
 
 
 async def _check_login(api: ApiSettings) -> Session:
@@ -83,23 +99,54 @@ async def _check_login(api: ApiSettings) -> Session:
         return await client.login()
 
 
+#: Seconds after the window is up when the service area is built in the background.
+AREA_PRELOAD_AFTER_S = 3.0
+
 #: With ``--username``, the password may come from this environment variable instead of the
 #: dialog (unattended consoles, the start-up benchmark); never from the command line, which
 #: ``ps`` shows to every user of the machine.
 PASSWORD_ENV = "AMK_CONSOLE_PASSWORD"
 
 
-async def _login(options: ConsoleOptions, base_url: str) -> tuple[ApiSettings, Session]:
+async def _first_login(services: ConsoleServices, limit_s: float = 30.0) -> Session:
+    """The session the event sync's first call logged in with (one login, not two).
+
+    :class:`Unauthorised` when the sync was refused: its link state says so.
+    """
+    deadline = asyncio.get_running_loop().time() + limit_s
+    while True:
+        session = services.client.session
+        if session is not None:
+            return session
+        status = services.sync.status.value
+        if status.state is LinkState.UNAUTHORISED:
+            raise Unauthorised(
+                type="about:blank", title="Login refused", status=401, detail=status.detail
+            )
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"no login within {limit_s:g} s: {status.detail}")
+        await asyncio.sleep(0.005)
+
+
+async def _services_with_login(
+    options: ConsoleOptions, base_url: str, cache_url: str
+) -> tuple[ConsoleServices, Session]:
+    """Start the services for ``--server``: with the password from the environment when given
+    (its login is the sync's own), else after the login dialog has checked the credentials."""
     password = os.environ.get(PASSWORD_ENV)
     if options.username and password:
         api = ApiSettings(
             base_url, username=options.username, password=password, ca_file=options.ca_file
         )
+        services = await ConsoleServices.start(ServicesConfig(api=api, cache_url=cache_url))
         try:
-            return api, await _check_login(api)
-        except ApiProblem as exc:
-            log.info("login from %s refused (%s); asking", PASSWORD_ENV, exc.title)
-    return await _login_interactively(options, base_url)
+            return services, await _first_login(services)
+        except (Unauthorised, TimeoutError) as exc:
+            log.info("login from %s did not work (%s); asking", PASSWORD_ENV, exc)
+            await services.aclose()
+    api, session = await _login_interactively(options, base_url)
+    services = await ConsoleServices.start(ServicesConfig(api=api, cache_url=cache_url))
+    return services, session
 
 
 async def _login_interactively(
@@ -161,8 +208,7 @@ async def running_console(
     tasks = TaskKeeper()
     unsubscribe_log = None
     try:
-        service_area = _service_area_loader()
-        area_loading = asyncio.get_running_loop().run_in_executor(None, service_area)
+        service_area = ServiceAreaLoader()
         if options.simulate:
             training = TrainingService(
                 dirs.training_database_url,
@@ -173,20 +219,20 @@ async def running_console(
             base_url = await training.start()
             username = DEMO_SUPERVISOR if options.role is Role.SUPERVISOR else DEMO_DISPATCHER
             api = ApiSettings(base_url, username=username, password=training.password)
-            session = await _check_login(api)
             cache_url = dirs.training_cache_url
+            services = await ConsoleServices.start(ServicesConfig(api=api, cache_url=cache_url))
+            session = await _first_login(services)
         else:
             assert options.server is not None
             base_url = options.server
-            api, session = await _login(options, base_url)
             cache_url = dirs.cache_url_for(base_url)
+            services, session = await _services_with_login(options, base_url, cache_url)
         if session.role not in ("dispatcher", "supervisor"):
             raise PermissionError(
                 f"the account {session.username} has the role {session.role}; "
                 "the console needs a dispatcher or supervisor"
             )
         read_only = options.role is Role.SUPERVISOR or session.role == "supervisor"
-        services = await ConsoleServices.start(ServicesConfig(api=api, cache_url=cache_url))
         server_clock = ServerClock(services.client, services.clock)
         mission_log = MissionLog(services.cache)
         unsubscribe_log = services.sync.on_batch(mission_log.on_batch)
@@ -206,7 +252,7 @@ async def running_console(
         )
         window = MainWindow(ctx, view)
         tasks.spawn(server_clock.follow(services.sync.status), name="server-clock")
-        await area_loading
+        tasks.spawn(service_area.preload(AREA_PRELOAD_AFTER_S), name="service-area")
         yield Console(
             options=options,
             dirs=dirs,
@@ -232,7 +278,7 @@ async def running_console(
         if window is not None:
             window.hide()
             window.deleteLater()
-        elif map_view is None:
+        else:
             view.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QApplication.processEvents()
@@ -242,10 +288,12 @@ async def running_console(
                 temporary.cleanup()
 
 
-async def run_console(options: ConsoleOptions, app: QApplication) -> int:
+async def run_console(
+    options: ConsoleOptions, app: QApplication, map_view: MapView | None = None
+) -> int:
     """The application: run until the window is closed (or the screenshot is saved)."""
     try:
-        async with running_console(options, app) as console:
+        async with running_console(options, app, map_view=map_view) as console:
             if options.screenshot is not None:
                 from console.ui.scenarios import render_screenshot
 

@@ -22,7 +22,7 @@ class Role(StrEnum):
 #: Scenarios ``--screenshot`` can render; see :mod:`console.ui.scenarios`.
 SCENARIOS = ("busy", "quiet")
 #: Autopilot speed of a ``--screenshot`` run (simulated seconds per real second).
-SCREENSHOT_AUTOPILOT = 8.0
+SCREENSHOT_AUTOPILOT = 12.0
 
 
 class OptionsError(ValueError):
