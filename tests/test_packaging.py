@@ -41,3 +41,14 @@ def test_reference_data_is_read_from_the_package_not_the_working_directory(
 
 def test_package_imports() -> None:
     assert console.__name__ == "console"
+
+
+def test_test_module_basenames_are_unique() -> None:
+    """pytest imports test modules by basename; two with one name break the whole run."""
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        if path.name in seen:
+            clashes.append(f"{seen[path.name].relative_to(ROOT)} and {path.relative_to(ROOT)}")
+        seen.setdefault(path.name, path)
+    assert not clashes, f"rename one of each pair: {clashes}"
