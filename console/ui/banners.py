@@ -28,17 +28,6 @@ CATCHING_UP_STYLE = "background: #e65100; color: white; font-weight: bold; paddi
 FAILED_STYLE = "background: #b71c1c; color: white; font-weight: bold;"
 
 
-def _band(text: str, style: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    label.setStyleSheet(style)
-    label.setAccessibleName(text)
-    return label
-
-
 class TrainingBanner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

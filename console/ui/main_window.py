@@ -36,7 +36,16 @@ from PySide6.QtWidgets import (
 from console.api.problems import ApiError
 from console.cache.outbox import OutboxEntry, OutboxState
 from console.domain.constants import ALERT_RADIUS_M
-from console.domain.model import Aed, AgeGroup, Event, EventType, LatLon, Mission, Runner
+from console.domain.model import (
+    Aed,
+    AgeGroup,
+    Event,
+    EventType,
+    LatLon,
+    Mission,
+    ResponderState,
+    Runner,
+)
 from console.domain.service_area import ServiceArea
 from console.maps import MapView
 from console.services.console_services import ConsoleServices
@@ -59,6 +68,7 @@ from console.ui.mission_log import MissionLog
 from console.ui.mission_panel import MissionPanel
 from console.ui.mission_view_model import (
     accepted_count,
+    first_arrival,
     needs_more,
     new_acceptances,
     responder_rows,
@@ -131,7 +141,6 @@ class MainWindow(QMainWindow):
         self._ignore_selection = False
         self.raise_dialog: RaiseDialog | None = None
         self.active_dialog: QWidget | None = None
-        self._was_open: dict[str, Mission] = {}
         self._last_register_fetch = -1e9
 
         self.actions_ = WindowActions(self)
@@ -356,6 +365,8 @@ class MainWindow(QMainWindow):
         self._unsubscribe.append(services.aeds.aeds.subscribe(self._aed_changed))
         self._unsubscribe.append(services.missions.commands.subscribe(self._command_changed))
         self._unsubscribe.append(self.ctx.mission_log.subscribe(self._mission_events))
+        # After the services have applied a batch: show it now, not a turn of the loop later.
+        self._unsubscribe.append(services.sync.on_batch(self._batch_applied))
         self._unsubscribe.append(
             self.ctx.server_clock.offset.subscribe(self.clock_label.show_offset)
         )
@@ -412,7 +423,6 @@ class MainWindow(QMainWindow):
 
     def _add_mission(self, mission: Mission, *, unseen: bool) -> None:
         self.list_model.put(mission)
-        self._was_open[mission.id] = mission
         if unseen:
             self.list_model.mark_unseen(mission.id)
         self._dirty.add(mission.id)
@@ -432,7 +442,6 @@ class MainWindow(QMainWindow):
 
     def _mission_ended(self, mission_id: str, last_open: Mission) -> None:
         self._dirty.discard(mission_id)
-        self._was_open.pop(mission_id, None)
         self._ignore_selection = True
         try:
             self.list_model.remove(mission_id)
@@ -463,6 +472,11 @@ class MainWindow(QMainWindow):
             self.timeline_view.scrollToBottom()
         elif any(e.type is not EventType.RUNNER_POSITION for e in events):
             self.list_model.mark_unseen(mission_id)
+
+    def _batch_applied(self, _result: object) -> None:
+        if self._dirty or self._aed_dirty:
+            self._refresh_timer.stop()
+            self._flush()
 
     def _flush(self) -> None:
         """Apply every mission changed since the last pass to the list, the map and the table."""
@@ -575,6 +589,16 @@ class MainWindow(QMainWindow):
                 self._select_responder_row(selected_runner)
         finally:
             self._ignore_selection = False
+        rows = self.responder_model.rows()
+        there = [
+            row.responder.arrived_at
+            for row in rows
+            if row.responder.state is ResponderState.ARRIVED and row.responder.arrived_at
+        ]
+        if there:
+            self.panel.show_first_arrival(min(there), True, now)
+        else:
+            self.panel.show_first_arrival(first_arrival(rows), False, now)
 
     def selected_runner_id(self) -> str | None:
         rows = self.responder_view.selectionModel().selectedRows()

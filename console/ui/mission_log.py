@@ -61,11 +61,6 @@ class MissionLog:
         self._seqs.pop(mission_id, None)
         self._modes.pop(mission_id, None)
 
-    def keep_only(self, mission_ids: Iterable[str]) -> None:
-        keep = set(mission_ids)
-        for mission_id in [m for m in self._events if m not in keep]:
-            self.forget(mission_id)
-
     def events(self, mission_id: str) -> tuple[Event, ...]:
         return tuple(self._events.get(mission_id, ()))
 

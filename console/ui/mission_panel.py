@@ -84,6 +84,10 @@ class MissionPanel(QWidget):
         self.note.setObjectName("missionNote")
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setWordWrap(True)
+        self.first = QLabel()
+        self.first.setObjectName("firstArrival")
+        self.first.setTextFormat(Qt.TextFormat.PlainText)
+        self.first.setStyleSheet("font-weight: bold;")
         self.attention = QLabel()
         self.attention.setObjectName("attention")
         self.attention.setTextFormat(Qt.TextFormat.PlainText)
@@ -128,6 +132,7 @@ class MissionPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.details)
         layout.addWidget(self.note)
+        layout.addWidget(self.first)
         layout.addWidget(self.attention)
         layout.addLayout(grid)
         layout.addLayout(buttons)
@@ -164,6 +169,22 @@ class MissionPanel(QWidget):
                 radius=texts.distance_text(mission.radius_m),
             )
         )
+
+    def show_first_arrival(self, first: datetime | None, arrived: bool, now: datetime) -> None:
+        """The earliest at the patient: when someone arrived, or when the first is expected."""
+        if first is None:
+            self.first.clear()
+        elif arrived:
+            self.first.setText(
+                self.tr("First responder on scene at {time}").format(time=texts.clock_text(first))
+            )
+        else:
+            self.first.setText(
+                self.tr("First responder expected at the patient {eta}").format(
+                    eta=texts.eta_text(first, now)
+                )
+            )
+        self.first.setAccessibleName(self.first.text())
 
     def set_attention(self, text: str | None) -> None:
         self.attention.setText(text or "")

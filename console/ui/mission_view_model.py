@@ -71,11 +71,6 @@ def needs_more(mission: Mission, now: datetime, *, after_s: float, min_accepted:
     return age >= after_s and accepted_count(mission) < min_accepted
 
 
-def seconds_until_needs_more(mission: Mission, now: datetime, *, after_s: float) -> float:
-    """When the mark may next change by time alone (for a timer); 0 when already due."""
-    return max(0.0, after_s - (now - mission.created_at).total_seconds())
-
-
 def new_acceptances(before: Mission | None, after: Mission) -> int:
     """Responders who accepted between two states of a mission (for the sound cue)."""
     earlier = (

@@ -189,17 +189,18 @@
     <context>
         <name>Composition</name>
         <message>
-            <location filename="../../console/ui/composition.py" line="103" />
+            <location filename="../../console/ui/composition.py" line="170" />
             <source>Account locked: {reason}</source>
+            <extracomment>Seconds after the window is up when the service area is built in the background. With ``--username``, the password may come from this environment variable instead of the dialog (unattended consoles, the start-up benchmark); never from the command line, which ``ps`` shows to every user of the machine.</extracomment>
             <translation>Kontoen er låst: {reason}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/composition.py" line="109" />
+            <location filename="../../console/ui/composition.py" line="176" />
             <source>Wrong user name or password.</source>
             <translation>Forkert brugernavn eller adgangskode.</translation>
         </message>
         <message>
-            <location filename="../../console/ui/composition.py" line="113" />
+            <location filename="../../console/ui/composition.py" line="180" />
             <source>The dispatch service cannot be reached: {reason}</source>
             <translation>Alarmeringstjenesten kan ikke nås: {reason}</translation>
         </message>
@@ -207,17 +208,17 @@
     <context>
         <name>FailedCommandBanner</name>
         <message>
-            <location filename="../../console/ui/banners.py" line="118" />
+            <location filename="../../console/ui/banners.py" line="107" />
             <source>Retry</source>
             <translation>Prøv igen</translation>
         </message>
         <message>
-            <location filename="../../console/ui/banners.py" line="122" />
+            <location filename="../../console/ui/banners.py" line="111" />
             <source>Dismiss</source>
             <translation>Luk</translation>
         </message>
         <message>
-            <location filename="../../console/ui/banners.py" line="134" />
+            <location filename="../../console/ui/banners.py" line="123" />
             <source>FAILED: {command} — {reason}</source>
             <translation>MISLYKKEDES: {command} — {reason}</translation>
         </message>
@@ -286,90 +287,90 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/ui/main_window.py" line="117" />
+            <location filename="../../console/ui/main_window.py" line="127" />
             <source>AMK Hjerteløber — dispatcher console</source>
             <extracomment>Zoom of the map while previewing an alert: the whole 5 km circle in a map of ~500 px. More AED changes than this in one pass are sent to the map as a whole new register. The window was closed by the dispatcher (the composition root then shuts down). The responder table and the map show the latest changes (for the bench and tests).</extracomment>
             <translation>AMK Hjerteløber — disponentkonsol</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="119" />
+            <location filename="../../console/ui/main_window.py" line="129" />
             <source>TRAINING</source>
             <translation>TRÆNING</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="168" />
-            <location filename="../../console/ui/main_window.py" line="196" />
+            <location filename="../../console/ui/main_window.py" line="177" />
+            <location filename="../../console/ui/main_window.py" line="205" />
             <source>Open missions</source>
             <extracomment>The selected mission after it ended (kept in view until another is selected).</extracomment>
             <translation>Åbne opgaver</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="188" />
+            <location filename="../../console/ui/main_window.py" line="197" />
             <source>Mission timeline</source>
             <translation>Opgavens tidslinje</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="198" />
+            <location filename="../../console/ui/main_window.py" line="207" />
             <source>Timeline</source>
             <translation>Tidslinje</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="223" />
+            <location filename="../../console/ui/main_window.py" line="232" />
             <source>Responders of the selected mission</source>
             <translation>Hjerteløbere på den valgte opgave</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="233" />
+            <location filename="../../console/ui/main_window.py" line="242" />
             <source>Map of missions, responders and AEDs</source>
             <translation>Kort over opgaver, hjerteløbere og hjertestartere</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="267" />
+            <location filename="../../console/ui/main_window.py" line="276" />
             <source>&amp;Mission</source>
             <translation>&amp;Opgave</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="272" />
+            <location filename="../../console/ui/main_window.py" line="281" />
             <source>&amp;View</source>
             <translation>&amp;Vis</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="282" />
+            <location filename="../../console/ui/main_window.py" line="291" />
             <source>&amp;Settings</source>
             <translation>&amp;Indstillinger</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="285" />
+            <location filename="../../console/ui/main_window.py" line="294" />
             <source>&amp;Help</source>
             <translation>&amp;Hjælp</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="288" />
+            <location filename="../../console/ui/main_window.py" line="297" />
             <source>Mission</source>
             <translation>Opgave</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="641" />
+            <location filename="../../console/ui/main_window.py" line="658" />
             <source>⚠ Only {n} accepted after {s} s — consider Alert more (F3)</source>
             <translation>⚠ Kun {n} har accepteret efter {s} s — overvej Alarmér flere (F3)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="648" />
+            <location filename="../../console/ui/main_window.py" line="665" />
             <source>CANCELLED: {reason}</source>
             <translation>ANNULLERET: {reason}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="650" />
+            <location filename="../../console/ui/main_window.py" line="667" />
             <source>CLOSED: {reason}</source>
             <translation>AFSLUTTET: {reason}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="755" />
+            <location filename="../../console/ui/main_window.py" line="772" />
             <source>Done: {command}</source>
             <translation>Udført: {command}</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../console/ui/main_window.py" line="763" />
+            <location filename="../../console/ui/main_window.py" line="780" />
             <source>Sending %n command(s)…</source>
             <translation>
                 <numerusform>Sender %n kommando…</numerusform>
@@ -377,17 +378,17 @@
             </translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="798" />
+            <location filename="../../console/ui/main_window.py" line="815" />
             <source>Alert raised</source>
             <translation>Alarm udløst</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="837" />
+            <location filename="../../console/ui/main_window.py" line="854" />
             <source>Raise alert here (F2)</source>
             <translation>Udløs alarm her (F2)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="929" />
+            <location filename="../../console/ui/main_window.py" line="946" />
             <source>Keyboard shortcuts</source>
             <translation>Tastaturgenveje</translation>
         </message>
@@ -488,85 +489,95 @@
         <name>MissionPanel</name>
         <message>
             <location filename="../../console/ui/mission_panel.py" line="71" />
-            <location filename="../../console/ui/mission_panel.py" line="142" />
+            <location filename="../../console/ui/mission_panel.py" line="147" />
             <source>No mission selected</source>
             <translation>Ingen opgave valgt</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="97" />
+            <location filename="../../console/ui/mission_panel.py" line="101" />
             <source>Alerted</source>
             <translation>Alarmeret</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="98" />
+            <location filename="../../console/ui/mission_panel.py" line="102" />
             <source>Accepted</source>
             <translation>Accepteret</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="99" />
+            <location filename="../../console/ui/mission_panel.py" line="103" />
             <source>Declined</source>
             <translation>Afvist</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="100" />
+            <location filename="../../console/ui/mission_panel.py" line="104" />
             <source>Too far</source>
             <translation>For langt væk</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="101" />
+            <location filename="../../console/ui/mission_panel.py" line="105" />
             <source>En route to AED</source>
             <translation>Henter hjertestarter</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="102" />
+            <location filename="../../console/ui/mission_panel.py" line="106" />
             <source>AED collected</source>
             <translation>Hjertestarter hentet</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="103" />
+            <location filename="../../console/ui/mission_panel.py" line="107" />
             <source>Arrived</source>
             <translation>Fremme</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="104" />
+            <location filename="../../console/ui/mission_panel.py" line="108" />
             <source>Abandoned</source>
             <translation>Opgivet</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="143" />
+            <location filename="../../console/ui/mission_panel.py" line="148" />
             <source>Raise an alert with F2, or pick a mission in the list.</source>
             <translation>Udløs en alarm med F2, eller vælg en opgave på listen.</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="149" />
+            <location filename="../../console/ui/mission_panel.py" line="154" />
             <source>Note: {note}</source>
             <translation>Note: {note}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_panel.py" line="160" />
+            <location filename="../../console/ui/mission_panel.py" line="165" />
             <source>{age} · raised {time} · {elapsed} ago · radius {radius}</source>
             <translation>{age} · udløst {time} · for {elapsed} siden · radius {radius}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="179" />
+            <source>First responder on scene at {time}</source>
+            <translation>Første hjerteløber fremme kl. {time}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/mission_panel.py" line="183" />
+            <source>First responder expected at the patient {eta}</source>
+            <translation>Første hjerteløber ventes hos patienten {eta}</translation>
         </message>
     </context>
     <context>
         <name>NotLiveBanner</name>
         <message>
-            <location filename="../../console/ui/banners.py" line="81" />
+            <location filename="../../console/ui/banners.py" line="70" />
             <source>NOT LIVE — {state} since {since}</source>
             <translation>IKKE LIVE — {state} siden {since}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/banners.py" line="86" />
+            <location filename="../../console/ui/banners.py" line="75" />
             <source>What you see was current at {time}</source>
             <translation>Det viste var aktuelt kl. {time}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/banners.py" line="91" />
+            <location filename="../../console/ui/banners.py" line="80" />
             <source>Log in again to continue</source>
             <translation>Log ind igen for at fortsætte</translation>
         </message>
         <message>
-            <location filename="../../console/ui/banners.py" line="93" />
+            <location filename="../../console/ui/banners.py" line="82" />
             <source>Raising and steering are disabled until the link is back</source>
             <translation>Alarmering og styring er slået fra, indtil forbindelsen er tilbage</translation>
         </message>
@@ -811,7 +822,7 @@
     <context>
         <name>ReadOnlyBanner</name>
         <message>
-            <location filename="../../console/ui/banners.py" line="59" />
+            <location filename="../../console/ui/banners.py" line="48" />
             <source>READ-ONLY SESSION (supervisor): alerts cannot be raised or changed</source>
             <translation>KUN LÆSEADGANG (supervisor): alarmer kan ikke udløses eller ændres</translation>
         </message>
@@ -1179,7 +1190,7 @@
     <context>
         <name>TrainingBanner</name>
         <message>
-            <location filename="../../console/ui/banners.py" line="47" />
+            <location filename="../../console/ui/banners.py" line="36" />
             <source>TRAINING — SIMULATED · no real responders are alerted · simulated service</source>
             <translation>TRÆNING — SIMULERET · ingen rigtige hjerteløbere alarmeres · simuleret tjeneste</translation>
         </message>

@@ -74,7 +74,7 @@ async def test_follow_load_extend_and_forget(tmp_path: Path) -> None:
         assert heard == [("m1", (4,))]
         assert [e.seq for e in missions.events("m1")] == [1, 2, 4]
 
-        missions.keep_only(["m2"])
+        missions.forget("m1")
         assert missions.events("m1") == ()
         assert missions.modes("m1") == {}
     finally:

@@ -18,7 +18,6 @@ from console.ui.mission_view_model import (
     needs_more,
     new_acceptances,
     responder_rows,
-    seconds_until_needs_more,
 )
 
 S = ResponderState
@@ -80,7 +79,6 @@ def test_needs_more_is_false_for_an_ended_mission() -> None:
 
     ended = mission(responder(1), state=MissionState.CANCELLED)
     assert not needs_more(ended, T0 + timedelta(hours=1), after_s=60, min_accepted=2)
-    assert seconds_until_needs_more(ended, T0 + timedelta(seconds=15), after_s=60) == 45
 
 
 def test_new_acceptances_between_two_states() -> None:
