@@ -61,6 +61,7 @@ from console.ui.banners import (
     TrainingBanner,
 )
 from console.ui.coverage import AedLocator, Coverage, coverage
+from console.ui.login_dialog import LoginDialog
 from console.ui.map_context import MapContext, ShortcutKeeper
 from console.ui.map_fit import mission_view
 from console.ui.mission_list import MissionListModel
@@ -694,6 +695,36 @@ class MainWindow(QMainWindow):
         self.link_indicator.show_status(status)
         self.not_live_banner.show_status(status, self._last_live)
         self._update_actions()
+        if status.state is LinkState.UNAUTHORISED and not self.ctx.tasks.running("relogin"):
+            self._spawn(self.log_in_again(status.detail), "relogin")
+
+    async def log_in_again(self, reason: str) -> None:
+        """The server refused the console's login mid-shift: ask for it again, in the window.
+
+        The event sync waits, without retrying (a wrong password repeated would lock the
+        account), until :meth:`ConsoleServices.login` gives it new credentials.
+        """
+        session = self.services.client.session
+        dialog = LoginDialog(self.ctx.server, session.username if session else None, self)
+        dialog.show_error(
+            self.tr("The dispatch service refused the login: {reason}").format(
+                reason=reason or self.tr("no reason given")
+            )
+        )
+        self.active_dialog = dialog
+        try:
+            while await ask(dialog):
+                username, password = dialog.credentials()
+                try:
+                    await self.services.login(username, password)
+                except ApiError as exc:
+                    dialog.show_error(str(exc))
+                    continue
+                self.statusBar().showMessage(self.tr("Logged in again"), 8000)
+                return
+        finally:
+            self.active_dialog = None
+            dialog.deleteLater()
 
     def is_live(self) -> bool:
         return self.services.sync.status.value.state is LinkState.LIVE

@@ -19,6 +19,7 @@ from ui_harness import ExternalServer, Sim, console_running, run, wait_until
 from console.domain.model import AgeGroup, LatLon, ResponderState
 from console.services.link import LinkState
 from console.ui.composition import Console
+from console.ui.login_dialog import LoginDialog
 from console.ui.responder_table import Column
 
 PATIENT = LatLon(55.4038, 10.4024)  # Odense
@@ -117,3 +118,30 @@ def test_offline_within_21_s_disabled_and_catching_up(
         assert console.services.sync.stats.catch_ups >= 2
     finally:
         sim.close()
+
+
+@pytest.mark.allow_log_warnings
+def test_a_refused_login_mid_shift_asks_again_in_the_window(
+    console: Console, server: ExternalServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    window = console.window
+    server.kill()
+    # The service comes back with a new database and another password: the console's token
+    # and its stored password are both refused now.
+    server.db_url = f"sqlite:///{tmp_path / 'second.sqlite3'}"
+    server.password = "a-new-password"
+    server.start()
+    dialog = wait_until(
+        lambda: isinstance(window.active_dialog, LoginDialog) and window.active_dialog,
+        40,
+        "the login dialog",
+    )
+    assert console.services.sync.status.value.state is LinkState.UNAUTHORISED
+    assert "Log in again" in window.not_live_banner.text()
+    assert dialog.error.text().startswith("The dispatch service refused the login")
+    assert dialog.username.text() == "demo-dispatcher"
+    dialog.password.setText("a-new-password")
+    dialog.accept()
+    wait_until(window.is_live, 30, "the link back after the new login")
+    assert window.active_dialog is None
+    assert any("refused the console's login" in r.getMessage() for r in caplog.records)
