@@ -287,90 +287,105 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../console/ui/main_window.py" line="127" />
+            <location filename="../../console/ui/main_window.py" line="128" />
             <source>AMK Hjerteløber — dispatcher console</source>
             <extracomment>Zoom of the map while previewing an alert: the whole 5 km circle in a map of ~500 px. More AED changes than this in one pass are sent to the map as a whole new register. The window was closed by the dispatcher (the composition root then shuts down). The responder table and the map show the latest changes (for the bench and tests).</extracomment>
             <translation>AMK Hjerteløber — disponentkonsol</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="129" />
+            <location filename="../../console/ui/main_window.py" line="130" />
             <source>TRAINING</source>
             <translation>TRÆNING</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="177" />
-            <location filename="../../console/ui/main_window.py" line="205" />
+            <location filename="../../console/ui/main_window.py" line="178" />
+            <location filename="../../console/ui/main_window.py" line="206" />
             <source>Open missions</source>
             <extracomment>The selected mission after it ended (kept in view until another is selected).</extracomment>
             <translation>Åbne opgaver</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="197" />
+            <location filename="../../console/ui/main_window.py" line="198" />
             <source>Mission timeline</source>
             <translation>Opgavens tidslinje</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="207" />
+            <location filename="../../console/ui/main_window.py" line="208" />
             <source>Timeline</source>
             <translation>Tidslinje</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="232" />
+            <location filename="../../console/ui/main_window.py" line="233" />
             <source>Responders of the selected mission</source>
             <translation>Hjerteløbere på den valgte opgave</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="242" />
+            <location filename="../../console/ui/main_window.py" line="243" />
             <source>Map of missions, responders and AEDs</source>
             <translation>Kort over opgaver, hjerteløbere og hjertestartere</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="276" />
+            <location filename="../../console/ui/main_window.py" line="277" />
             <source>&amp;Mission</source>
             <translation>&amp;Opgave</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="281" />
+            <location filename="../../console/ui/main_window.py" line="282" />
             <source>&amp;View</source>
             <translation>&amp;Vis</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="291" />
+            <location filename="../../console/ui/main_window.py" line="292" />
             <source>&amp;Settings</source>
             <translation>&amp;Indstillinger</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="294" />
+            <location filename="../../console/ui/main_window.py" line="295" />
             <source>&amp;Help</source>
             <translation>&amp;Hjælp</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="297" />
+            <location filename="../../console/ui/main_window.py" line="298" />
             <source>Mission</source>
             <translation>Opgave</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="658" />
+            <location filename="../../console/ui/main_window.py" line="666" />
             <source>⚠ Only {n} accepted after {s} s — consider Alert more (F3)</source>
             <translation>⚠ Kun {n} har accepteret efter {s} s — overvej Alarmér flere (F3)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="665" />
+            <location filename="../../console/ui/main_window.py" line="673" />
             <source>CANCELLED: {reason}</source>
             <translation>ANNULLERET: {reason}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="667" />
+            <location filename="../../console/ui/main_window.py" line="675" />
             <source>CLOSED: {reason}</source>
             <translation>AFSLUTTET: {reason}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="772" />
+            <location filename="../../console/ui/main_window.py" line="710" />
+            <source>The dispatch service refused the login: {reason}</source>
+            <translation>Alarmeringstjenesten afviste login: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="711" />
+            <source>no reason given</source>
+            <translation>ingen årsag oplyst</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="723" />
+            <source>Logged in again</source>
+            <translation>Logget ind igen</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/main_window.py" line="810" />
             <source>Done: {command}</source>
             <translation>Udført: {command}</translation>
         </message>
         <message numerus="yes">
-            <location filename="../../console/ui/main_window.py" line="780" />
+            <location filename="../../console/ui/main_window.py" line="818" />
             <source>Sending %n command(s)…</source>
             <translation>
                 <numerusform>Sender %n kommando…</numerusform>
@@ -378,17 +393,17 @@
             </translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="815" />
+            <location filename="../../console/ui/main_window.py" line="853" />
             <source>Alert raised</source>
             <translation>Alarm udløst</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="854" />
+            <location filename="../../console/ui/main_window.py" line="892" />
             <source>Raise alert here (F2)</source>
             <translation>Udløs alarm her (F2)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="946" />
+            <location filename="../../console/ui/main_window.py" line="984" />
             <source>Keyboard shortcuts</source>
             <translation>Tastaturgenveje</translation>
         </message>

@@ -15,7 +15,7 @@
     <context>
         <name>MainWindow</name>
         <message numerus="yes">
-            <location filename="../../console/ui/main_window.py" line="780" />
+            <location filename="../../console/ui/main_window.py" line="818" />
             <source>Sending %n command(s)…</source>
             <translation>
                 <numerusform>Sending %n command…</numerusform>
