@@ -279,7 +279,16 @@ async def _latency_and_memory(console: Any) -> None:
     # sampled every simulated 20 minutes, so growth and a plateau can be told apart.
     sim.autopilot(True, 60.0)
     await asyncio.sleep(10.0)
-    samples = [(_rss_kib(os.getpid()), _webengine_rss_kib())]
+    page_probe = (
+        "[performance.memory ? performance.memory.usedJSHeapSize : -1,"
+        " document.getElementsByTagName('*').length]"
+    )
+
+    async def sample() -> tuple[int, int, int, int]:
+        heap, nodes = await _page(window.map, page_probe)
+        return _rss_kib(os.getpid()), _webengine_rss_kib(), int(heap), int(nodes)
+
+    samples = [await sample()]
     started = time.monotonic()
     raised = 0
     while time.monotonic() - started < 120.0:
@@ -290,12 +299,11 @@ async def _latency_and_memory(console: Any) -> None:
         raised += 1
         await asyncio.sleep(2.0)
         if raised % 10 == 0:
-            samples.append((_rss_kib(os.getpid()), _webengine_rss_kib()))
+            samples.append(await sample())
     await asyncio.sleep(15.0)  # let the last ones end
-    samples.append((_rss_kib(os.getpid()), _webengine_rss_kib()))
-    hour = samples[3]  # after 30 missions: one simulated hour
-    rss0, renderer0 = samples[0]
-    rss1, renderer1 = hour
+    samples.append(await sample())
+    rss0, renderer0 = samples[0][:2]
+    rss1, renderer1 = samples[3][:2]  # after 30 missions: one simulated hour
     sim.autopilot(False)
     sim.close()
     print(
@@ -304,8 +312,9 @@ async def _latency_and_memory(console: Any) -> None:
         f"{rss0 / 1024:.0f} → {rss1 / 1024:.0f} MiB ({100 * (rss1 - rss0) / rss0:+.1f} %), "
         f"map (Chromium processes) {renderer0 / 1024:.0f} → {renderer1 / 1024:.0f} MiB "
         f"({100 * (renderer1 - renderer0) / max(1, renderer0):+.1f} %) (target ≤ +10 %); "
-        "every 20 simulated minutes over two hours, console/Chromium MiB: "
-        + ", ".join(f"{a / 1024:.0f}/{b / 1024:.0f}" for a, b in samples),
+        "every 20 simulated minutes over two hours, console MiB / Chromium MiB / page JS heap "
+        "MiB / page DOM nodes: "
+        + ", ".join(f"{a / 1024:.0f}/{b / 1024:.0f}/{c / 2**20:.0f}/{d}" for a, b, c, d in samples),
         flush=True,
     )
 
