@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -73,10 +74,17 @@ async def test_a_password_that_looks_like_an_option(tmp_path: Path) -> None:
         await service.stop()
 
 
-async def test_a_service_that_cannot_start_says_why(tmp_path: Path) -> None:
+@pytest.mark.allow_log_warnings
+async def test_a_service_that_cannot_start_says_why(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     service = TrainingService("mysql://nope", tmp_path / "d.log", world="empty")
     with pytest.raises(TrainingServiceError, match="did not start"):
         await service.start()
+    # A child that dies at once can be reaped before asyncio's watcher registers it; asyncio then
+    # logs "Unknown child process" (a known race, seen in CI). Only that notice is tolerated.
+    loud = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert all(message.startswith("Unknown child process pid") for message in loud), loud
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
