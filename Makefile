@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: install test run bench lint clean system-check i18n
 
@@ -26,7 +25,7 @@ PYTEST_NO_QT := -p no:pytest-qt -W ignore::pytest.PytestConfigWarning
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_NO_QT) tests/domain
-	$(BIN)/python -m pytest --ignore=tests/domain
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --ignore=tests/domain
 
 run: install
 	$(BIN)/amk-console --simulate
@@ -38,7 +37,7 @@ i18n: install
 	$(BIN)/pyside6-lupdate console/ui/*.py -ts resources/i18n/amk_console_en.ts -no-obsolete -pluralonly
 
 bench: install
-	$(BIN)/python -m bench
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
 
 lint: install
 	$(BIN)/ruff check console tests bench packaging
