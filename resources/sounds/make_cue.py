@@ -26,7 +26,7 @@ def samples() -> list[int]:
         for i in range(count):
             envelope = min(1.0, i / fade, (count - 1 - i) / fade) if frequency else 0.0
             value = AMPLITUDE * envelope * math.sin(2 * math.pi * frequency * i / RATE)
-            out.append(int(round(value * 32767)))
+            out.append(round(value * 32767))
     return out
 
 
