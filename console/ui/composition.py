@@ -31,6 +31,7 @@ from console.domain.service_area import ServiceArea
 from console.maps import MapView
 from console.services.console_services import ConsoleServices, ServicesConfig
 from console.services.link import LinkState
+from console.services.server_clock import ServerClock
 from console.services.tasks import TaskKeeper
 from console.ui import i18n
 from console.ui.data_dirs import DataDirs
@@ -39,7 +40,6 @@ from console.ui.main_window import MainWindow, WindowContext
 from console.ui.mission_log import MissionLog
 from console.ui.options import ConsoleOptions, Role
 from console.ui.qt_async import finished
-from console.ui.server_clock import ServerClock
 from console.ui.settings import SettingsStore
 from console.ui.training_service import (
     DEMO_DISPATCHER,

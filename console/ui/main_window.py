@@ -51,6 +51,7 @@ from console.maps import MapView
 from console.services.console_services import ConsoleServices
 from console.services.link import LinkState, LinkStatus
 from console.services.observable import Change, ChangeKind, Unsubscribe
+from console.services.server_clock import ServerClock
 from console.services.tasks import TaskKeeper
 from console.ui import texts
 from console.ui.actions import WindowActions
@@ -77,7 +78,6 @@ from console.ui.mission_view_model import (
 from console.ui.qt_async import ask
 from console.ui.raise_dialog import RaiseDialog, RaisePort
 from console.ui.responder_table import ResponderTableModel
-from console.ui.server_clock import ServerClock
 from console.ui.settings import ConsoleSettings, SettingsStore
 from console.ui.settings_dialog import SettingsDialog
 from console.ui.sound import SoundCue

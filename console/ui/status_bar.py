@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from console.services.link import LinkState, LinkStatus
+from console.services.server_clock import WARN_OFFSET_S, ClockOffset
 from console.ui import texts
-from console.ui.server_clock import WARN_OFFSET_S, ClockOffset
 
 _LINK_STYLES = {
     LinkState.LIVE: "background: #2e7d32; color: white;",

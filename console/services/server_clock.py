@@ -21,7 +21,7 @@ from console.services.clock import Clock
 from console.services.link import LinkState, LinkStatus
 from console.services.observable import Observable
 
-log = logging.getLogger("console.ui.clock")
+log = logging.getLogger("console.services.clock")
 
 #: An offset larger than this is shown as a warning (issue 7).
 WARN_OFFSET_S: Final = 5.0

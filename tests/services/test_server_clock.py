@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,7 @@ from console.api.settings import ApiSettings
 from console.services.clock import SystemClock
 from console.services.link import LinkState, LinkStatus
 from console.services.observable import Observable
-from console.ui.server_clock import WARN_OFFSET_S, ServerClock
-from console.ui.training_service import TrainingService
+from console.services.server_clock import WARN_OFFSET_S, ServerClock
 
 
 class SkewedClock(SystemClock):
@@ -30,16 +28,10 @@ class SkewedClock(SystemClock):
 
 
 @pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[DispatchClient]:
-    service = TrainingService(
-        f"sqlite:///{tmp_path / 'd.sqlite3'}", tmp_path / "d.log", world="empty"
-    )
-    url = await service.start()
-    try:
-        async with DispatchClient(ApiSettings(url)) as made:
-            yield made
-    finally:
-        await service.stop()
+async def client(settings: ApiSettings) -> AsyncIterator[DispatchClient]:
+    """A client of the module's ``amk-dispatchd`` (tests/support), through the proxy."""
+    async with DispatchClient(settings) as made:
+        yield made
 
 
 async def test_same_machine_offset_is_within_the_round_trip(client: DispatchClient) -> None:
