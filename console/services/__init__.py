@@ -2,6 +2,7 @@
 
 ``console_services.ConsoleServices.start`` builds everything (offline-capable): the live
 ``event_sync.EventSync``, the ``outbox_sender.OutboxSender``, ``missions.MissionService``,
-``aeds.AedService``, ``runners.RunnerService`` and ``replay.ReplaySource``, whose models are
-``observable.Observable``/``ObservableMap`` with plain callbacks.
+``aeds.AedService``, ``runners.RunnerService``, ``replay.ReplaySource`` and
+``server_clock.ServerClock``, whose models are ``observable.Observable``/``ObservableMap`` with
+plain callbacks.
 """

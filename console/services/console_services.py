@@ -1,8 +1,9 @@
 """The composition root of everything below the widgets: one call builds it, one closes it.
 
 :meth:`ConsoleServices.start` opens the cache, loads every model from it and starts the event
-sync in the background, without touching the network: with the server unreachable the console
-still starts, shows the cached state marked as not live (``offline``) and connects when it can.
+sync and the server clock's measurement in the background, without touching the network: with
+the server unreachable the console still starts, shows the cached state marked as not live
+(``offline``) and connects when it can.
 The UI gets this object and hands its parts to its widgets; there is no global registry.
 """
 
@@ -27,6 +28,7 @@ from console.services.missions import MissionService
 from console.services.outbox_sender import GIVE_UP_AFTER_S, OutboxSender
 from console.services.replay import ReplaySource
 from console.services.runners import RunnerService
+from console.services.server_clock import ServerClock
 from console.services.tasks import TaskKeeper
 
 log = logging.getLogger("console.services")
@@ -72,6 +74,8 @@ class ConsoleServices:
         self.aeds = AedService(client, cache, self.sync)
         self.runners = RunnerService(client, cache, clock)
         self.replay = ReplaySource(client, cache)
+        #: The server's time as the console knows it (measured while the link is live).
+        self.server_clock = ServerClock(client, clock)
         #: Commands a previous run left unconfirmed, now failed: the UI shows them at start-up.
         self.interrupted: list[OutboxEntry] = []
         self._last_aed_refresh: float | None = None
@@ -99,6 +103,9 @@ class ConsoleServices:
             raise
         services.sync.status.subscribe(services._on_link)
         services.tasks.spawn(services.sync.run(), name="event-sync")
+        services.tasks.spawn(
+            services.server_clock.follow(services.sync.status), name="server-clock"
+        )
         return services
 
     @property

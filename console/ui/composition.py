@@ -31,7 +31,6 @@ from console.domain.service_area import ServiceArea
 from console.maps import MapView
 from console.services.console_services import ConsoleServices, ServicesConfig
 from console.services.link import LinkState
-from console.services.server_clock import ServerClock
 from console.services.tasks import TaskKeeper
 from console.ui import i18n
 from console.ui.data_dirs import DataDirs
@@ -62,7 +61,6 @@ class Console:
     dirs: DataDirs
     services: ConsoleServices
     window: MainWindow
-    server_clock: ServerClock
     mission_log: MissionLog
     tasks: TaskKeeper
     training: TrainingService | None
@@ -233,12 +231,11 @@ async def running_console(
                 "the console needs a dispatcher or supervisor"
             )
         read_only = options.role is Role.SUPERVISOR or session.role == "supervisor"
-        server_clock = ServerClock(services.client, services.clock)
         mission_log = MissionLog(services.cache)
         unsubscribe_log = services.sync.on_batch(mission_log.on_batch)
         ctx = WindowContext(
             services=services,
-            server_clock=server_clock,
+            server_clock=services.server_clock,
             mission_log=mission_log,
             settings=settings,
             settings_store=store,
@@ -251,14 +248,12 @@ async def running_console(
             service_area=service_area,
         )
         window = MainWindow(ctx, view)
-        tasks.spawn(server_clock.follow(services.sync.status), name="server-clock")
         tasks.spawn(service_area.preload(AREA_PRELOAD_AFTER_S), name="service-area")
         yield Console(
             options=options,
             dirs=dirs,
             services=services,
             window=window,
-            server_clock=server_clock,
             mission_log=mission_log,
             tasks=tasks,
             training=training,

@@ -185,3 +185,22 @@ async def test_an_offline_start_shows_the_cache_not_live_then_connects(
     await eventually(
         lambda: open_mission["id"] not in second.missions.open_missions, 10, "the cancel"
     )
+
+
+async def test_the_server_clock_is_measured_once_live_and_stops_with_the_services(
+    start: StartServices, driver: Driver, proxy: LoopbackProxy
+) -> None:
+    proxy.refusing = True
+    services = await start()
+    assert services.tasks.running("server-clock")
+    await eventually(lambda: services.sync.stats.failures >= 1, 10, "a failed attempt")
+    assert services.server_clock.offset.value is None  # nothing to measure while offline
+
+    proxy.refusing = False
+    await _live(services, driver)
+    await eventually(lambda: services.server_clock.offset.value is not None, 10, "an offset")
+    offset = services.server_clock.offset.value
+    assert offset is not None
+    assert not offset.is_warning  # the same machine's clock
+    await services.aclose()
+    assert not services.tasks.running("server-clock")
