@@ -13,8 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def console(*args: str, timeout: float = 240.0) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+def console(
+    *args: str, timeout: float = 240.0, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "console.app", *args],
         capture_output=True,
@@ -56,6 +58,25 @@ def test_quiet_screenshot_exits_cleanly(tmp_path: Path) -> None:
     assert "Fatal Python error" not in done.stderr
     assert "Traceback" not in done.stderr
     assert "training service stopped" in done.stderr
+
+
+def test_screenshot_on_a_high_dpi_display(tmp_path: Path) -> None:
+    """At 200 % the same window has twice the pixels each way: text and map drawn sharp at the
+    display's density, not a 1600 x 1000 picture scaled up, and the layout is the same."""
+    target = tmp_path / "hidpi.png"
+    done = console(
+        "--screenshot",
+        str(target),
+        "--scenario",
+        "quiet",
+        "--world",
+        "empty",
+        "--data-dir",
+        str(tmp_path / "data"),
+        env={"QT_SCALE_FACTOR": "2"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert png_size(target) == (3200, 2000)
 
 
 @pytest.mark.slow
