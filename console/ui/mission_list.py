@@ -11,24 +11,16 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from console.domain.model import Mission
 from console.ui import texts
 from console.ui.mission_view_model import accepted_count, needs_more
+from console.ui.table_model import RowTableModel
 
 MISSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ATTENTION_COLOUR = QColor("#c62828")
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 class Column(IntEnum):
@@ -39,13 +31,14 @@ class Column(IntEnum):
     ACCEPTED = 4
 
 
-class MissionListModel(QAbstractTableModel):
+class MissionListModel(RowTableModel[str, Column]):
+    """One row per open mission; a row is the mission's id, its mission in ``_missions``."""
+
     #: A mission has just started to need attention (too few accepted in time).
     attention_raised = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._ids: list[str] = []
+        super().__init__(Column, parent)
         self._missions: dict[str, Mission] = {}
         self._unseen: set[str] = set()
         self._attention: set[str] = set()
@@ -63,13 +56,12 @@ class MissionListModel(QAbstractTableModel):
     def put(self, mission: Mission) -> None:
         if mission.id in self._missions:
             self._missions[mission.id] = mission
-            row = self._ids.index(mission.id)
             self._update_attention(mission.id)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+            self._row_changed(mission.id)
             return
         row = self._insert_row(mission)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._ids.insert(row, mission.id)
+        self._rows.insert(row, mission.id)
         self._missions[mission.id] = mission
         self._update_attention(mission.id)
         self.endInsertRows()
@@ -77,9 +69,9 @@ class MissionListModel(QAbstractTableModel):
     def remove(self, mission_id: str) -> None:
         if mission_id not in self._missions:
             return
-        row = self._ids.index(mission_id)
+        row = self._rows.index(mission_id)
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._ids[row]
+        del self._rows[row]
         del self._missions[mission_id]
         self._unseen.discard(mission_id)
         self._attention.discard(mission_id)
@@ -98,22 +90,20 @@ class MissionListModel(QAbstractTableModel):
     def tick(self, now: datetime) -> None:
         """Advance the clock: elapsed times and the attention marks follow it."""
         self._now = now
-        if self._ids:
+        if self._rows:
             self._recompute_attention()
-            self.dataChanged.emit(
-                self.index(0, Column.ELAPSED), self.index(len(self._ids) - 1, Column.ELAPSED)
-            )
+            self.cells_changed(0, len(self._rows) - 1, Column.ELAPSED, Column.ELAPSED)
 
     # ------------------------------------------------------------------ reading
 
     def mission_ids(self) -> list[str]:
-        return list(self._ids)
+        return list(self._rows)
 
     def mission(self, mission_id: str) -> Mission | None:
         return self._missions.get(mission_id)
 
     def row_of(self, mission_id: str) -> int:
-        return self._ids.index(mission_id) if mission_id in self._missions else -1
+        return self._rows.index(mission_id) if mission_id in self._missions else -1
 
     def is_unseen(self, mission_id: str) -> bool:
         return mission_id in self._unseen
@@ -123,19 +113,8 @@ class MissionListModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ Qt model
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+    def header(self, column: Column, role: int) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return {
             Column.MARK: "",
@@ -143,14 +122,10 @@ class MissionListModel(QAbstractTableModel):
             Column.PATIENT: self.tr("Patient"),
             Column.ELAPSED: self.tr("Elapsed"),
             Column.ACCEPTED: self.tr("Accepted"),
-        }[Column(section)]
+        }[column]
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
-        mission_id = self._ids[index.row()]
+    def cell(self, mission_id: str, column: Column, role: int) -> Any:
         mission = self._missions[mission_id]
-        column = Column(index.column())
         if role == MISSION_ID_ROLE:
             return mission_id
         if role == Qt.ItemDataRole.DisplayRole:
@@ -209,14 +184,14 @@ class MissionListModel(QAbstractTableModel):
     # ------------------------------------------------------------------ helpers
 
     def _insert_row(self, mission: Mission) -> int:
-        for row, other in enumerate(self._ids):
+        for row, other in enumerate(self._rows):
             if self._missions[other].created_at < mission.created_at:
                 return row
-        return len(self._ids)
+        return len(self._rows)
 
     def _row_changed(self, mission_id: str) -> None:
-        row = self._ids.index(mission_id)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+        row = self._rows.index(mission_id)
+        self.cells_changed(row, row)
 
     def _update_attention(self, mission_id: str) -> bool:
         mission = self._missions[mission_id]
@@ -233,6 +208,6 @@ class MissionListModel(QAbstractTableModel):
         return wanted != had
 
     def _recompute_attention(self) -> None:
-        for mission_id in self._ids:
+        for mission_id in self._rows:
             if self._update_attention(mission_id):
                 self._row_changed(mission_id)

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -22,10 +22,9 @@ from console.maps.payload import responder_look
 from console.maps.style import RESPONDER_STYLES
 from console.ui import texts
 from console.ui.mission_view_model import ResponderRow, responder_rows
+from console.ui.table_model import RowTableModel
 
 RUNNER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def state_colour(responder: Responder) -> QColor:
@@ -55,10 +54,9 @@ class Column(IntEnum):
     ETA_PATIENT = 7
 
 
-class ResponderTableModel(QAbstractTableModel):
+class ResponderTableModel(RowTableModel[ResponderRow, Column]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ResponderRow] = []
+        super().__init__(Column, parent)
         self._mission: Mission | None = None
         self._now: datetime | None = None
 
@@ -86,7 +84,7 @@ class ResponderTableModel(QAbstractTableModel):
         if same_ids and same_mission:
             self._rows = rows
             if rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
+                self.cells_changed(0, len(rows) - 1)
             return
         self.beginResetModel()
         self._rows = rows
@@ -106,20 +104,7 @@ class ResponderTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ Qt model
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
+    def header(self, column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 Column.RANK: self.tr("#"),
@@ -130,7 +115,7 @@ class ResponderTableModel(QAbstractTableModel):
                 Column.SINCE: self.tr("Since alert / accept"),
                 Column.ETA_AED: self.tr("ETA AED"),
                 Column.ETA_PATIENT: self.tr("ETA patient"),
-            }[Column(section)]
+            }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return {
                 Column.RANK: self.tr("Rank: 1 is the nearest when alerted"),
@@ -138,14 +123,10 @@ class ResponderTableModel(QAbstractTableModel):
                 Column.DISTANCE: self.tr("Straight-line distance to the patient when alerted"),
                 Column.ETA_AED: self.tr("Expected arrival at the AED (estimate)"),
                 Column.ETA_PATIENT: self.tr("Expected arrival at the patient (estimate)"),
-            }.get(Column(section))
+            }.get(column)
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
+    def cell(self, row: ResponderRow, column: Column, role: int) -> Any:
         responder = row.responder
         if role == RUNNER_ID_ROLE:
             return responder.runner_id

@@ -11,12 +11,11 @@ from collections.abc import Iterable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from console.domain.model import Event, EventType
 from console.ui import texts
-
-_Index = QModelIndex | QPersistentModelIndex
+from console.ui.table_model import RowTableModel
 
 
 class Column(IntEnum):
@@ -28,11 +27,10 @@ def shown(event: Event) -> bool:
     return event.type is not EventType.RUNNER_POSITION
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(RowTableModel[Event, Column]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(Column, parent)
         self._mission_id: str | None = None
-        self._events: list[Event] = []
         self._aliases: dict[str, str] = {}
 
     @property
@@ -42,7 +40,7 @@ class TimelineModel(QAbstractTableModel):
     def show(self, mission_id: str | None, events: Iterable[Event]) -> None:
         self.beginResetModel()
         self._mission_id = mission_id
-        self._events = []
+        self._rows = []
         self._aliases = {}
         self._take(events)
         self.endResetModel()
@@ -54,19 +52,19 @@ class TimelineModel(QAbstractTableModel):
         self._learn_aliases(events)
         if not new:
             return
-        first = len(self._events)
+        first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-        self._events.extend(new)
+        self._rows.extend(new)
         self.endInsertRows()
 
     def texts(self) -> list[str]:
         """The timeline as the dispatcher reads it (for tests and the accessible summary)."""
-        return [self._text(event) for event in self._events]
+        return [self._text(event) for event in self._rows]
 
     def _take(self, events: Iterable[Event]) -> None:
         events = list(events)
         self._learn_aliases(events)
-        self._events = [e for e in events if shown(e)]
+        self._rows = [e for e in events if shown(e)]
 
     def _learn_aliases(self, events: Iterable[Event]) -> None:
         for event in events:
@@ -81,28 +79,14 @@ class TimelineModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ Qt model
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+    def header(self, column: Column, role: int) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return self.tr("Time") if section == Column.TIME else self.tr("Event")
+        return self.tr("Time") if column is Column.TIME else self.tr("Event")
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._events):
-            return None
+    def cell(self, event: Event, column: Column, role: int) -> Any:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return None
-        event = self._events[index.row()]
-        if index.column() == Column.TIME:
+        if column is Column.TIME:
             return texts.clock_text(event.at)
         return self._text(event)
