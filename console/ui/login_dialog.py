@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.ui.theme import Tone, tone_css
+
 
 class LoginDialog(QDialog):
     def __init__(self, server: str, username: str | None, parent: QWidget | None = None) -> None:
@@ -38,7 +40,6 @@ class LoginDialog(QDialog):
         self.error.setObjectName("loginError")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828; font-weight: bold;")
         self.error.hide()
         form = QFormLayout()
         form.addRow(self.tr("Dispatch service:"), server_label)
@@ -62,6 +63,7 @@ class LoginDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
+        self.error.setStyleSheet(tone_css(Tone.ALERT, self.palette()))
         self.error.show()
         self.password.clear()
         self.password.setFocus()

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -49,11 +49,9 @@ from console.ui.location_input import (
     resolve,
     town_suggestions,
 )
+from console.ui.theme import Tone, tone_css
 
 log = logging.getLogger("console.ui.raise")
-
-ERROR_STYLE = "color: #c62828; font-weight: bold;"
-OK_STYLE = "color: #2e7d32; font-weight: bold;"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +158,8 @@ class RaiseDialog(QDialog):
         self.problem.setObjectName("raiseProblem")
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(ERROR_STYLE)
         self.problem.setAccessibleName(self.tr("Problem"))
+        self.problem.setProperty("tone", Tone.ALERT.value)
         self.problem.hide()
         self.command_state = QLabel()
         self.command_state.setObjectName("commandState")
@@ -280,7 +278,21 @@ class RaiseDialog(QDialog):
 
     def _show_location(self, text: str, *, error: bool) -> None:
         self.location_status.setText(text)
-        self.location_status.setStyleSheet(ERROR_STYLE if error else "")
+        self.location_status.setProperty("tone", Tone.ALERT.value if error else "")
+        self._apply_tones()
+
+    def _apply_tones(self) -> None:
+        """Colour the status texts for the palette shown now (light or dark theme)."""
+        for name in ("location_status", "note_count", "problem", "command_state"):
+            label: QLabel | None = getattr(self, name, None)  # None while __init__ builds
+            tone = None if label is None else label.property("tone")
+            if label is not None and tone is not None:  # None: a band's own style, not a tone
+                label.setStyleSheet(tone_css(Tone(tone), self.palette()) if tone else "")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_tones()
 
     def _outside(self, location: LatLon) -> str | None:
         try:
@@ -294,7 +306,8 @@ class RaiseDialog(QDialog):
     def _update_note_count(self) -> None:
         length = len(self.note.text())
         self.note_count.setText(f"{length}/{MAX_NOTE_CHARS}")
-        self.note_count.setStyleSheet(ERROR_STYLE if length > MAX_NOTE_CHARS else "")
+        self.note_count.setProperty("tone", Tone.ALERT.value if length > MAX_NOTE_CHARS else "")
+        self._apply_tones()
 
     def _update_raise_enabled(self) -> None:
         sending = self._entry is not None and self._entry.state is not OutboxState.FAILED
@@ -448,11 +461,13 @@ class RaiseDialog(QDialog):
                 self.tr(" (attempt {n})").format(n=entry.attempts) if entry.attempts > 1 else ""
             )
             self.command_state.setText(self.tr("Sending…") + attempt)
+            self.command_state.setProperty("tone", None)
             self.command_state.setStyleSheet("font-weight: bold;")
             self.retry_button.hide()
         elif entry.state is OutboxState.SENT:
             self.command_state.setText(self.tr("Sent. Waiting for the mission to appear…"))
-            self.command_state.setStyleSheet(OK_STYLE)
+            self.command_state.setProperty("tone", Tone.OK.value)
+            self._apply_tones()
             self.retry_button.hide()
             mission_id = entry.mission_id
             if mission_id is not None and mission_id in self._port.open_missions:
@@ -463,6 +478,7 @@ class RaiseDialog(QDialog):
                     reason=entry.reason or self.tr("unknown reason")
                 )
             )
+            self.command_state.setProperty("tone", None)
             self.command_state.setStyleSheet(
                 "color: white; background: #c62828; font-weight: bold; padding: 6px;"
             )

@@ -13,6 +13,7 @@ from missions_for_tests import mission
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from test_theme import dark_palette
 from ui_harness import pause, wait_until
 
 from console.api.commands import Command
@@ -24,6 +25,7 @@ from console.services.runners import AlertPreview
 from console.services.tasks import TaskKeeper
 from console.ui.coverage import AedLocator, Coverage, coverage
 from console.ui.raise_dialog import RaiseDialog, RaisePort
+from console.ui.theme import Tone, tone_colour
 
 NOW = datetime(2025, 6, 3, 12, 0, tzinfo=UTC)
 
@@ -134,3 +136,27 @@ def test_not_live_disables_raising_with_the_reason(port: Port, qtbot: QtBot) -> 
     assert dialog.raise_button.toolTip() == "Not live: Offline: connection refused"
     dialog.send()
     assert port.submitted == []
+
+
+def test_status_texts_follow_a_switch_to_a_dark_theme(
+    port: Port, qtbot: QtBot, qapp: QApplication
+) -> None:
+    """The desktop goes dark while the dialog is open: its error texts recolour at once."""
+    dialog = RaiseDialog(port.as_port())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.location, "57.5 11.5")  # at sea: an error under the location
+    wait_until(lambda: "Outside the service area" in dialog.location_status.text(), 5)
+    light_red = tone_colour(Tone.ALERT, qapp.palette()).name()
+    assert light_red in dialog.location_status.styleSheet()
+    before = qapp.palette()
+    qapp.setPalette(dark_palette())
+    try:
+        dark_red = tone_colour(Tone.ALERT, qapp.palette()).name()
+        assert dark_red != light_red
+        wait_until(lambda: dark_red in dialog.location_status.styleSheet(), 5, "recoloured")
+        dialog.location.clear()
+        qtbot.keyClicks(dialog.location, "55.6761 12.5683")
+        wait_until(lambda: dialog.location_status.styleSheet() == "", 5, "no error colour")
+    finally:
+        qapp.setPalette(before)
