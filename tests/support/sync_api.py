@@ -11,18 +11,16 @@ from tests.support.dispatchd import DEMO_PASSWORD
 
 
 @dataclass
-class Api:
-    """httpx clients logged in as the demo accounts of one server."""
+class SimClient:
+    """The simulator's endpoints as ``demo-sim``, and the runner endpoints with each runner's
+    own token (the simulator hands them out): how a test plays the world and the runners."""
 
     base_url: str
-    dispatcher: httpx.Client
-    supervisor: httpx.Client
     sim: httpx.Client
-    anonymous: httpx.Client
     _runners: dict[str, httpx.Client] = field(default_factory=dict)
 
     def runner(self, runner_id: str) -> httpx.Client:
-        """A client with the runner's own token (the simulator hands it out), made once."""
+        """A client with the runner's own token, made once."""
         client = self._runners.get(runner_id)
         if client is None:
             answer = self.sim.post(f"/v1/sim/runners/{runner_id}/token")
@@ -50,11 +48,43 @@ class Api:
         created: list[dict[str, Any]] = answer.json()
         return created
 
+    def autopilot(self, enabled: bool, speed: float = 1.0) -> None:
+        answer = self.sim.put("/v1/sim/autopilot", json={"enabled": enabled, "speed": speed})
+        assert answer.status_code in (200, 204), answer.text
+
+    def accept(self, mission_id: str, runner_id: str, lat: float, lon: float) -> dict[str, Any]:
+        answer = self.runner(runner_id).post(
+            f"/v1/runner/alerts/{mission_id}/accept", json={"lat": lat, "lon": lon}
+        )
+        assert answer.status_code == 200, answer.text
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def status(self, mission_id: str, runner_id: str, status: str, lat: float, lon: float) -> None:
+        answer = self.runner(runner_id).post(
+            f"/v1/runner/alerts/{mission_id}/status",
+            json={"status": status, "lat": lat, "lon": lon},
+        )
+        assert answer.status_code == 204, answer.text
+
     def close(self) -> None:
-        for client in (self.dispatcher, self.supervisor, self.sim, self.anonymous):
-            client.close()
+        self.sim.close()
         for client in self._runners.values():
             client.close()
+
+
+@dataclass(kw_only=True)
+class Api(SimClient):
+    """httpx clients logged in as the demo accounts of one server."""
+
+    dispatcher: httpx.Client
+    supervisor: httpx.Client
+    anonymous: httpx.Client
+
+    def close(self) -> None:
+        for client in (self.dispatcher, self.supervisor, self.anonymous):
+            client.close()
+        super().close()
 
 
 def login(base_url: str, username: str, password: str = DEMO_PASSWORD) -> str:

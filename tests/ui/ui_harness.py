@@ -2,7 +2,9 @@
 
 Kept out of conftest.py so test modules import them by name (``from ui_harness import ...``).
 The dispatch service is always the real ``amk-dispatchd``: started by the console itself
-(``--simulate``) or by :class:`ExternalServer` for the tests that kill it.
+(``--simulate``) or, for the tests that kill it, by :class:`ExternalServer`, the shared
+harness's :class:`~tests.support.dispatchd.Dispatchd` on a port of its own. :class:`Sim` is the
+shared :class:`~tests.support.sync_api.SimClient`.
 """
 
 from __future__ import annotations
@@ -10,19 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
-import httpx
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -31,10 +25,10 @@ from console.maps import MapView
 from console.ui.composition import Console, running_console
 from console.ui.login_dialog import LoginDialog
 from console.ui.options import parse_options
+from tests.support.dispatchd import Dispatchd, free_port
+from tests.support.sync_api import SimClient, client_for, login
 
 T = TypeVar("T")
-
-LISTENING = "amk-dispatchd listening on "
 
 
 # --------------------------------------------------------------------------- the loop
@@ -173,161 +167,18 @@ def settle_map(view: MapView) -> None:
 # --------------------------------------------------------------------------- the server
 
 
-@dataclass
-class Sim:
-    """The simulator and runner endpoints of a simulated service, as the tests' own client."""
+class Sim(SimClient):
+    """The simulator and runner endpoints of a simulated service, logged in as ``demo-sim``."""
 
-    base_url: str
-    password: str
-    _sim: httpx.Client | None = None
-    _runners: dict[str, httpx.Client] = field(default_factory=dict)
-
-    def _login(self, username: str) -> httpx.Client:
-        answer = httpx.post(
-            f"{self.base_url}/v1/auth/token",
-            data={"username": username, "password": self.password, "grant_type": "password"},
-            timeout=30,
-        )
-        assert answer.status_code == 200, answer.text
-        token = answer.json()["access_token"]
-        return httpx.Client(
-            base_url=self.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-        )
-
-    @property
-    def sim(self) -> httpx.Client:
-        if self._sim is None:
-            self._sim = self._login("demo-sim")
-        return self._sim
-
-    def autopilot(self, enabled: bool, speed: float = 1.0) -> None:
-        answer = self.sim.put("/v1/sim/autopilot", json={"enabled": enabled, "speed": speed})
-        assert answer.status_code in (200, 204), answer.text
-
-    def add_runners(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        answer = self.sim.post("/v1/sim/runners", json=items)
-        assert answer.status_code == 201, answer.text
-        created: list[dict[str, Any]] = answer.json()
-        return created
-
-    def add_aeds(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        answer = self.sim.post("/v1/sim/aeds", json=items)
-        assert answer.status_code == 201, answer.text
-        created: list[dict[str, Any]] = answer.json()
-        return created
-
-    def runner(self, runner_id: str) -> httpx.Client:
-        client = self._runners.get(runner_id)
-        if client is None:
-            answer = self.sim.post(f"/v1/sim/runners/{runner_id}/token")
-            assert answer.status_code == 200, answer.text
-            client = httpx.Client(
-                base_url=self.base_url,
-                headers={"Authorization": f"Bearer {answer.json()['access_token']}"},
-                timeout=30,
-            )
-            self._runners[runner_id] = client
-        return client
-
-    def accept(self, mission_id: str, runner_id: str, lat: float, lon: float) -> dict[str, Any]:
-        answer = self.runner(runner_id).post(
-            f"/v1/runner/alerts/{mission_id}/accept", json={"lat": lat, "lon": lon}
-        )
-        assert answer.status_code == 200, answer.text
-        result: dict[str, Any] = answer.json()
-        return result
-
-    def status(self, mission_id: str, runner_id: str, status: str, lat: float, lon: float) -> None:
-        answer = self.runner(runner_id).post(
-            f"/v1/runner/alerts/{mission_id}/status",
-            json={"status": status, "lat": lat, "lon": lon},
-        )
-        assert answer.status_code == 204, answer.text
-
-    def close(self) -> None:
-        if self._sim is not None:
-            self._sim.close()
-        for client in self._runners.values():
-            client.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    def __init__(self, base_url: str, password: str) -> None:
+        super().__init__(base_url, client_for(base_url, login(base_url, "demo-sim", password)))
 
 
 @dataclass
-class ExternalServer:
-    """An ``amk-dispatchd`` the test owns: it can be killed and started again on its port."""
+class ExternalServer(Dispatchd):
+    """An ``amk-dispatchd`` the test owns, on a port of its own that it keeps when the test kills
+    it and starts it again (the console was given that URL)."""
 
-    db_url: str
-    log_path: Path
     password: str = "ui-test-pass"
-    port: int = field(default_factory=free_port)
-    keepalive_s: float = 2.0
-    proc: subprocess.Popen[str] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout_s: float = 90.0) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "console.server",
-            "serve",
-            "--simulate",
-            "--world",
-            "empty",
-            "--port",
-            str(self.port),
-            "--db",
-            self.db_url,
-            "--demo-password",
-            self.password,
-        ]
-        env = {**os.environ, "AMK_DISPATCHD_KEEPALIVE_S": str(self.keepalive_s)}
-        with self.log_path.open("a", encoding="utf-8") as log:
-            self.proc = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=log, text=True, env=env
-            )
-        found: list[str] = []
-
-        def first_line() -> None:
-            assert self.proc is not None
-            assert self.proc.stdout is not None
-            found.append(self.proc.stdout.readline())
-
-        reader = threading.Thread(target=first_line, daemon=True)
-        reader.start()
-        reader.join(timeout_s)
-        line = found[0].strip() if found else ""
-        if not line.startswith(LISTENING):
-            self.kill()
-            raise AssertionError(f"server did not start ({line!r}); log:\n{self.log_tail()}")
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
-        self._close_pipe()
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self._close_pipe()
-
-    def _close_pipe(self) -> None:
-        if self.proc is not None and self.proc.stdout is not None:
-            self.proc.stdout.close()
-
-    def log_tail(self, lines: int = 40) -> str:
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
+    keepalive_s: float | None = 2.0
+    fixed_port: int | None = field(default_factory=free_port)
