@@ -13,8 +13,9 @@
   (runners on no mission: the common case, no event), and the server process's CPU time per
   update (Linux: read from ``/proc``), which says how far the figure would go on a free core.
 
-Every figure is the median of ``RUNS`` rounds. The server is a real ``amk-dispatchd`` process;
-the client runs on the same machine and shares its cores (``os.cpu_count()`` is printed).
+Every figure is the median of ``RUNS`` rounds. The server is a real ``amk-dispatchd`` process,
+started, and its PostgreSQL database made, by the tests' harness (tests/support); the client
+runs on the same machine and shares its cores (``os.cpu_count()`` is printed).
 """
 
 from __future__ import annotations
@@ -23,19 +24,17 @@ import asyncio
 import multiprocessing
 import os
 import random
-import secrets
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import psycopg
+
+from tests.support.dispatchd import Dispatchd
+from tests.support.postgres import PgDatabase
 
 RUNS = 5
 MISSIONS_PER_RUN = 200
@@ -46,7 +45,6 @@ POSITIONS_PER_RUN = 2_000
 STREAM_RUNNERS = 6_000
 STREAM_RATE = 300.0
 PASSWORD = "bench-pass"
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 #: Patients near real towns, so the 20 nearest runners are a realistic search.
 TOWNS = [
     (55.6761, 12.5683),
@@ -64,51 +62,29 @@ TOWNS = [
 
 @contextmanager
 def running_server(db_url: str, log: Path) -> Iterator[tuple[str, int]]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "console.server",
-            "serve",
-            "--simulate",
-            "--world",
-            "denmark",
-            "--seed",
-            "1",
-            "--port",
-            "0",
-            "--db",
-            db_url,
-            "--demo-password",
-            PASSWORD,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=log.open("a"),
-        text=True,
+    """``amk-dispatchd`` with the Denmark world (seed 1): its URL and process id."""
+    server = Dispatchd(
+        db_url,
+        log,
+        extra_args=("--simulate", "--world", "denmark", "--seed", "1"),
+        simulate=False,
+        keepalive_s=None,
+        password=PASSWORD,
     )
+    server.start(timeout_s=180)
     try:
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()))  # type: ignore[union-attr]
-        reader.start()
-        reader.join(180)
-        if not line or "listening on" not in line[0]:
-            raise RuntimeError(f"server did not start; see {log}")
-        yield line[0].strip().rsplit(" ", 1)[-1], proc.pid
+        yield server.base_url, server.proc.pid
     finally:
-        proc.terminate()
-        proc.wait(30)
+        server.stop()
 
 
 @contextmanager
 def postgres_database() -> Iterator[str]:
-    name = f"amk_bench_{os.getpid()}_{secrets.token_hex(3)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    database = PgDatabase.create(prefix="amk_bench")
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield database.url
     finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        database.drop()
 
 
 def token(base_url: str, username: str) -> str:
