@@ -30,11 +30,14 @@ test: install
 run: install
 	$(BIN)/amk-console --simulate
 
-# Refresh the Danish translation source from the console's code; new strings come out marked
-# unfinished for Qt Linguist. The console compiles the .ts itself at first start (console/ui/i18n.py).
+# Refresh the translation sources from the window's and the map's code; new strings come out
+# marked unfinished for Qt Linguist. The console compiles the .ts itself at first start
+# (console/ui/i18n.py).
+I18N_SOURCES = console/ui/*.py console/maps/*.py
+
 i18n: install
-	$(BIN)/pyside6-lupdate console/ui/*.py -ts resources/i18n/amk_console_da.ts -no-obsolete
-	$(BIN)/pyside6-lupdate console/ui/*.py -ts resources/i18n/amk_console_en.ts -no-obsolete -pluralonly
+	$(BIN)/pyside6-lupdate $(I18N_SOURCES) -ts resources/i18n/amk_console_da.ts -no-obsolete
+	$(BIN)/pyside6-lupdate $(I18N_SOURCES) -ts resources/i18n/amk_console_en.ts -no-obsolete -pluralonly
 
 bench: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench

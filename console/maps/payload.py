@@ -4,6 +4,10 @@ Everything the page shows as text is formatted here, in Python (distances, ETAs 
 state and task names), so the page's script only places strings with ``textContent`` and never
 has to interpret data. Numbers are checked here too: a NaN latitude would not raise in the page,
 it would silently put a marker nowhere, so bad input fails loudly at the Python API instead.
+
+The words are Qt translations (context ``MapItems`` here; the page's fixed words are in
+:mod:`console.maps.texts`), looked up when an item is made, so they are in the language
+:mod:`console.ui.i18n` installed at start-up; decimals follow it too (``1,2 km`` in Danish).
 """
 
 from __future__ import annotations
@@ -13,15 +17,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
+from PySide6.QtCore import QCoreApplication
+
 from console.domain.constants import ALERT_COUNT, LOCAL_TZ
 from console.domain.geometry import haversine_m
-from console.domain.model import Aed, AedAccess, Responder, ResponderState, Runner, TaskKind
+from console.domain.model import (
+    Aed,
+    AedAccess,
+    Mode,
+    Responder,
+    ResponderState,
+    Runner,
+    TaskKind,
+)
 from console.domain.opening_hours import AedAvailability, aed_availability
-from console.maps.style import ResponderLook
+from console.maps.style import ResponderLook, page_styles
+from console.maps.texts import QT_TRANSLATE_NOOP
 
 Json = dict[str, Any]
 
-#: Longest id the page accepts back from a click (ids in the contract are short strings).
+# Longest id the page accepts back from a click (ids in the contract are short strings).
 MAX_ID_CHARS: Final = 200
 
 
@@ -29,24 +44,62 @@ class MapInputError(ValueError):
     """A value the map cannot draw: a non-finite or out-of-range coordinate, an empty id."""
 
 
+# The translation context of the words in the items (``resources/i18n/amk_console_da.ts``).
+CONTEXT: Final = "MapItems"
+
+# English source texts; :func:`state_label` gives the translation.
 STATE_LABELS: Final[Mapping[ResponderState, str]] = {
-    ResponderState.ALERTED: "Alerted",
-    ResponderState.ACCEPTED: "Accepted",
-    ResponderState.DECLINED: "Declined",
-    ResponderState.REJECTED_TOO_FAR: "Too far away",
-    ResponderState.AED_COLLECTED: "AED collected",
-    ResponderState.ARRIVED: "Arrived",
-    ResponderState.ABANDONED: "Abandoned",
-    ResponderState.RELEASED: "Released",
+    ResponderState.ALERTED: QT_TRANSLATE_NOOP("MapItems", "Alerted"),
+    ResponderState.ACCEPTED: QT_TRANSLATE_NOOP("MapItems", "Accepted"),
+    ResponderState.DECLINED: QT_TRANSLATE_NOOP("MapItems", "Declined"),
+    ResponderState.REJECTED_TOO_FAR: QT_TRANSLATE_NOOP("MapItems", "Too far away"),
+    ResponderState.AED_COLLECTED: QT_TRANSLATE_NOOP("MapItems", "AED collected"),
+    ResponderState.ARRIVED: QT_TRANSLATE_NOOP("MapItems", "Arrived"),
+    ResponderState.ABANDONED: QT_TRANSLATE_NOOP("MapItems", "Abandoned"),
+    ResponderState.RELEASED: QT_TRANSLATE_NOOP("MapItems", "Released"),
 }
 
+# English source texts; :func:`availability_label` gives the translation.
 AVAILABILITY_LABELS: Final[Mapping[AedAvailability, str]] = {
-    AedAvailability.ALWAYS: "Available 24/7",
-    AedAvailability.OPEN_NOW: "Open now",
-    AedAvailability.CLOSED_NOW: "Closed now",
-    AedAvailability.TAKEN: "Taken by a responder",
-    AedAvailability.OUT_OF_SERVICE: "Out of service",
+    AedAvailability.ALWAYS: QT_TRANSLATE_NOOP("MapItems", "Available 24/7"),
+    AedAvailability.OPEN_NOW: QT_TRANSLATE_NOOP("MapItems", "Open now"),
+    AedAvailability.CLOSED_NOW: QT_TRANSLATE_NOOP("MapItems", "Closed now"),
+    AedAvailability.TAKEN: QT_TRANSLATE_NOOP("MapItems", "Taken by a responder"),
+    AedAvailability.OUT_OF_SERVICE: QT_TRANSLATE_NOOP("MapItems", "Out of service"),
 }
+
+ACCESS_LABELS: Final[Mapping[AedAccess, str]] = {
+    AedAccess.ALWAYS: QT_TRANSLATE_NOOP("MapItems", "24/7"),
+    AedAccess.LIMITED: QT_TRANSLATE_NOOP("MapItems", "Limited hours"),
+}
+
+MODE_LABELS: Final[Mapping[Mode, str]] = {
+    Mode.FOOT: QT_TRANSLATE_NOOP("MapItems", "On foot"),
+    Mode.BIKE: QT_TRANSLATE_NOOP("MapItems", "By bike"),
+    Mode.CAR: QT_TRANSLATE_NOOP("MapItems", "By car"),
+}
+
+# ``da`` writes decimals with a comma; set by :func:`console.ui.i18n.install` (as the window's
+# :func:`console.ui.texts.use_number_language`, which this layer may not import).
+_number_language = "en"
+
+
+def use_number_language(lang: str) -> None:
+    global _number_language
+    _number_language = lang
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def state_label(state: ResponderState) -> str:
+    return _tr(STATE_LABELS[state])
+
+
+def availability_label(availability: AedAvailability) -> str:
+    return _tr(AVAILABILITY_LABELS[availability])
+
 
 _GONE: Final = frozenset(
     {
@@ -103,7 +156,8 @@ def distance_label(metres: float) -> str:
         return "—"
     if metres < 1000:
         return f"{round(metres / 10) * 10:.0f} m"
-    return f"{metres / 1000:.1f} km"
+    km = f"{metres / 1000:.1f}"
+    return (km.replace(".", ",") if _number_language == "da" else km) + " km"
 
 
 def eta_label(arrival: datetime | None) -> str:
@@ -136,8 +190,10 @@ def task_label(responder: Responder) -> str:
     if task is None:
         return "—"
     if task.kind is TaskKind.FETCH_AED:
-        return f"Fetch AED {task.aed_id}, then go to patient"
-    return "Go straight to patient"
+        return QCoreApplication.translate("MapItems", "Fetch AED {aed}, then go to patient").format(
+            aed=task.aed_id
+        )
+    return QCoreApplication.translate("MapItems", "Go straight to patient")
 
 
 # --------------------------------------------------------------------------- items
@@ -173,7 +229,7 @@ def responder_item(responder: Responder, eta: datetime | None = None) -> Json:
         "lat": lat,
         "lon": lon,
         "look": look.value,
-        "state": STATE_LABELS[responder.state],
+        "state": state_label(responder.state),
         "task": task_label(responder),
         "aed_id": task.aed_id if heading_to_aed and task is not None else None,
         "distance": distance_label(responder.distance_m),
@@ -211,9 +267,9 @@ def aed_item(aed: Aed, availability: AedAvailability) -> Json:
         "lat": lat,
         "lon": lon,
         "availability": availability.value,
-        "availability_label": AVAILABILITY_LABELS[availability],
+        "availability_label": availability_label(availability),
         "address": aed.address,
-        "access": _access_label(aed),
+        "access": _tr(ACCESS_LABELS[aed.access]),
         "hours": aed.opening_hours or "—",
     }
 
@@ -261,6 +317,8 @@ def aed_columns(aeds: Sequence[Aed], availability: Sequence[AedAvailability]) ->
     access_table: dict[str, int] = {}
     hours_table: dict[str, int] = {}
     seen: set[str] = set()
+    # Translated once per call, not once per AED (26k of them).
+    access_labels = {access: _tr(text) for access, text in ACCESS_LABELS.items()}
     for aed, now in zip(aeds, availability, strict=True):
         aed_id = aed.id
         if aed_id in seen or not aed_id or len(aed_id) > MAX_ID_CHARS:
@@ -276,7 +334,7 @@ def aed_columns(aeds: Sequence[Aed], availability: Sequence[AedAvailability]) ->
         lons.append(lon)
         address.append(aed.address)
         avail_codes.append(_table_index(avail_table, now.value))
-        access_codes.append(_table_index(access_table, _access_label(aed)))
+        access_codes.append(_table_index(access_table, access_labels[aed.access]))
         hours_codes.append(_table_index(hours_table, aed.opening_hours or "—"))
     return {
         "ids": ids,
@@ -286,12 +344,8 @@ def aed_columns(aeds: Sequence[Aed], availability: Sequence[AedAvailability]) ->
         "availability": {"table": list(avail_table), "codes": avail_codes},
         "access": {"table": list(access_table), "codes": access_codes},
         "hours": {"table": list(hours_table), "codes": hours_codes},
-        "labels": {a.value: AVAILABILITY_LABELS[a] for a in AedAvailability},
+        "labels": {a.value: availability_label(a) for a in AedAvailability},
     }
-
-
-def _access_label(aed: Aed) -> str:
-    return "24/7" if aed.access is AedAccess.ALWAYS else "Limited hours"
 
 
 def runner_items(runners: Iterable[Runner], lat: float, lon: float, radius_m: float) -> list[Json]:
@@ -307,6 +361,7 @@ def runner_items(runners: Iterable[Runner], lat: float, lon: float, radius_m: fl
         r_lat, r_lon = check_lat_lon(runner.lat, runner.lon, f"runner {runner.id!r}")
         placed.append((haversine_m(lat, lon, r_lat, r_lon), runner.id, runner, r_lat, r_lon))
     placed.sort(key=lambda row: (row[0], row[1]))
+    modes = {mode: _tr(text) for mode, text in MODE_LABELS.items()}
     items = []
     for index, (distance, _, runner, r_lat, r_lon) in enumerate(placed):
         items.append(
@@ -316,8 +371,21 @@ def runner_items(runners: Iterable[Runner], lat: float, lon: float, radius_m: fl
                 "lat": r_lat,
                 "lon": r_lon,
                 "mode": runner.mode.value,
+                "mode_label": modes[runner.mode],
                 "distance": distance_label(distance),
                 "would_alert": index < ALERT_COUNT and distance <= radius,
             }
         )
     return items
+
+
+def texts_op() -> Json:
+    """A ``texts`` delta: the page's legend, popup fields, buttons and layer names again, in the
+    language of the translator installed now.
+
+    The page's configuration is made when the map view is built, which the application does
+    before the translator is installed (so the page loads during start-up); this delta, sent
+    after :func:`console.ui.i18n.install`, puts the page's words in the chosen language.
+    Items made after that (responders, AEDs) carry translated words of their own.
+    """
+    return {"op": "texts", "styles": page_styles()}

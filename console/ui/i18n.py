@@ -1,7 +1,8 @@
 """Danish and English with Qt's translation tools.
 
 The source language is English. ``resources/i18n/amk_console_da.ts`` is the Danish translation
-as Qt Linguist edits it (``make i18n`` refreshes it from the code with ``pyside6-lupdate``);
+as Qt Linguist edits it (``make i18n`` refreshes it from ``console/ui`` and ``console/maps``
+with ``pyside6-lupdate``);
 ``amk_console_en.ts`` holds only the English plural forms. The
 compiled ``.qm`` is made with ``lrelease`` from the PySide6 wheel: by ``make install`` into
 ``resources/i18n/``, and — when that is missing or older than the ``.ts`` (a plain ``pip
@@ -22,6 +23,7 @@ import PySide6
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from console.maps import payload as map_payload
 from console.ui import texts
 
 log = logging.getLogger("console.ui.i18n")
@@ -96,6 +98,7 @@ def install(app: QApplication, setting: str, cache_dir: Path) -> tuple[str, list
     """
     lang = choose_language(setting)
     texts.use_number_language(lang)
+    map_payload.use_number_language(lang)
     ours = QTranslator(app)
     path = qm_file(lang, cache_dir)
     if not ours.load(str(path)):
@@ -115,3 +118,4 @@ def uninstall(app: QApplication, translators: list[QTranslator]) -> None:
     for translator in translators:
         app.removeTranslator(translator)
     texts.use_number_language("en")
+    map_payload.use_number_language("en")

@@ -189,18 +189,18 @@
     <context>
         <name>Composition</name>
         <message>
-            <location filename="../../console/ui/composition.py" line="170" />
+            <location filename="../../console/ui/composition.py" line="168" />
             <source>Account locked: {reason}</source>
             <extracomment>Seconds after the window is up when the service area is built in the background. With ``--username``, the password may come from this environment variable instead of the dialog (unattended consoles, the start-up benchmark); never from the command line, which ``ps`` shows to every user of the machine.</extracomment>
             <translation>Kontoen er låst: {reason}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/composition.py" line="176" />
+            <location filename="../../console/ui/composition.py" line="174" />
             <source>Wrong user name or password.</source>
             <translation>Forkert brugernavn eller adgangskode.</translation>
         </message>
         <message>
-            <location filename="../../console/ui/composition.py" line="180" />
+            <location filename="../../console/ui/composition.py" line="178" />
             <source>The dispatch service cannot be reached: {reason}</source>
             <translation>Alarmeringstjenesten kan ikke nås: {reason}</translation>
         </message>
@@ -409,6 +409,381 @@
         </message>
     </context>
     <context>
+        <name>MapControls</name>
+        <message>
+            <location filename="../../console/maps/texts.py" line="28" />
+            <source>Incident</source>
+            <translation>Opgave</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="29" />
+            <source>Zoom to the incident(s)</source>
+            <translation>Zoom ind på opgaven (eller alle opgaver)</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="30" />
+            <source>All</source>
+            <translation>Alt</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="31" />
+            <source>Show everything on the map</source>
+            <translation>Vis alt på kortet</translation>
+        </message>
+    </context>
+    <context>
+        <name>MapItems</name>
+        <message>
+            <location filename="../../console/maps/payload.py" line="51" />
+            <source>Alerted</source>
+            <translation>Alarmeret</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="52" />
+            <source>Accepted</source>
+            <translation>Accepteret</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="53" />
+            <source>Declined</source>
+            <translation>Afvist</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="54" />
+            <source>Too far away</source>
+            <translation>For langt væk</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="55" />
+            <source>AED collected</source>
+            <translation>Hjertestarter hentet</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="56" />
+            <source>Arrived</source>
+            <translation>Fremme</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="57" />
+            <source>Abandoned</source>
+            <translation>Opgivet</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="58" />
+            <source>Released</source>
+            <translation>Frigivet</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="63" />
+            <source>Available 24/7</source>
+            <translation>Tilgængelig døgnet rundt</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="64" />
+            <source>Open now</source>
+            <translation>Åben nu</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="65" />
+            <source>Closed now</source>
+            <translation>Lukket nu</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="66" />
+            <source>Taken by a responder</source>
+            <translation>I brug hos en hjerteløber</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="67" />
+            <source>Out of service</source>
+            <translation>Ude af drift</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="71" />
+            <source>24/7</source>
+            <translation>Døgnåben</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="72" />
+            <source>Limited hours</source>
+            <translation>Begrænset åbningstid</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="76" />
+            <source>On foot</source>
+            <translation>Til fods</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="77" />
+            <source>By bike</source>
+            <translation>På cykel</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="78" />
+            <source>By car</source>
+            <translation>I bil</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="192" />
+            <source>Fetch AED {aed}, then go to patient</source>
+            <translation>Hent hjertestarter {aed}, derefter til patienten</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="195" />
+            <source>Go straight to patient</source>
+            <translation>Direkte til patienten</translation>
+        </message>
+    </context>
+    <context>
+        <name>MapLayers</name>
+        <message>
+            <location filename="../../console/maps/texts.py" line="58" />
+            <source>Land</source>
+            <translation>Land</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="59" />
+            <source>Map tiles</source>
+            <translation>Kortbaggrund</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="60" />
+            <source>Town names</source>
+            <translation>Bynavne</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="61" />
+            <source>Routes</source>
+            <translation>Ruter</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="62" />
+            <source>AEDs</source>
+            <translation>Hjertestartere</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="63" />
+            <source>Runner preview</source>
+            <translation>Forhåndsvisning af hjerteløbere</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="64" />
+            <source>Incidents</source>
+            <translation>Opgaver</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="65" />
+            <source>Responders</source>
+            <translation>Hjerteløbere</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="66" />
+            <source>Selection</source>
+            <translation>Markering</translation>
+        </message>
+    </context>
+    <context>
+        <name>MapLegend</name>
+        <message>
+            <location filename="../../console/maps/style.py" line="111" />
+            <source>Alerted, no answer yet</source>
+            <translation>Alarmeret, intet svar endnu</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="114" />
+            <source>Accepted → fetching AED</source>
+            <translation>Accepteret → henter hjertestarter</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="119" />
+            <source>Accepted → going to patient</source>
+            <translation>Accepteret → på vej til patienten</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="124" />
+            <source>AED collected, on the way</source>
+            <translation>Hjertestarter hentet, på vej</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="127" />
+            <source>Arrived</source>
+            <translation>Fremme</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="132" />
+            <source>Declined, too far, abandoned or released</source>
+            <translation>Afvist, for langt væk, opgivet eller frigivet</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="142" />
+            <source>AED available 24/7</source>
+            <translation>Hjertestarter tilgængelig døgnet rundt</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="148" />
+            <source>AED open now (limited hours)</source>
+            <translation>Hjertestarter åben nu (begrænset åbningstid)</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="154" />
+            <source>AED closed now</source>
+            <translation>Hjertestarter lukket nu</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="161" />
+            <source>AED taken</source>
+            <translation>Hjertestarter i brug</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="168" />
+            <source>AED out of service</source>
+            <translation>Hjertestarter ude af drift</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="175" />
+            <source>Patient, alert radius</source>
+            <translation>Patient, alarmradius</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/style.py" line="178" />
+            <source>Active runner (preview)</source>
+            <translation>Aktiv hjerteløber (forhåndsvisning)</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="20" />
+            <source>Legend</source>
+            <translation>Signaturforklaring</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="21" />
+            <source>Responders (number = rank)</source>
+            <translation>Hjerteløbere (tal = rækkefølge)</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="22" />
+            <source>AEDs now</source>
+            <translation>Hjertestartere lige nu</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="23" />
+            <source>Mission</source>
+            <translation>Opgave</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="24" />
+            <source>AED group: green share usable now</source>
+            <translation>Gruppe af hjertestartere: den grønne del kan bruges nu</translation>
+        </message>
+    </context>
+    <context>
+        <name>MapPopup</name>
+        <message>
+            <location filename="../../console/maps/texts.py" line="33" />
+            <source>Patient</source>
+            <translation>Patient</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="34" />
+            <source>AED</source>
+            <translation>Hjertestarter</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="35" />
+            <source>AED {id}</source>
+            <translation>Hjertestarter {id}</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="36" />
+            <source>Address</source>
+            <translation>Adresse</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="37" />
+            <source>Note</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="38" />
+            <source>Alert radius</source>
+            <translation>Alarmradius</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="39" />
+            <source>Mission</source>
+            <translation>Opgave</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="40" />
+            <source>Rank</source>
+            <translation>Rækkefølge</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="41" />
+            <source>State</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="42" />
+            <source>Task</source>
+            <translation>Opgave</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="43" />
+            <source>Distance</source>
+            <translation>Afstand</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="44" />
+            <source>ETA</source>
+            <translation>ETA</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="45" />
+            <source>Now</source>
+            <translation>Nu</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="46" />
+            <source>Access</source>
+            <translation>Adgang</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="47" />
+            <source>Hours</source>
+            <translation>Åbningstid</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="48" />
+            <source>Id</source>
+            <translation>Id</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="49" />
+            <source>No longer known</source>
+            <translation>Ikke længere kendt</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="50" />
+            <source>Travels by</source>
+            <translation>Transport</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="51" />
+            <source>Alert</source>
+            <translation>Alarm</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="52" />
+            <source>Among the nearest — would be alerted</source>
+            <translation>Blandt de nærmeste — ville blive alarmeret</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/texts.py" line="55" />
+            <source>Not among the nearest</source>
+            <translation>Ikke blandt de nærmeste</translation>
+        </message>
+    </context>
+    <context>
         <name>MessageDialog</name>
         <message>
             <location filename="../../console/ui/steer_dialogs.py" line="119" />
@@ -464,38 +839,38 @@
     <context>
         <name>MissionListModel</name>
         <message>
-            <location filename="../../console/ui/mission_list.py" line="142" />
+            <location filename="../../console/ui/mission_list.py" line="121" />
             <source>Address</source>
             <extracomment>A mission has just started to need attention (too few accepted in time).</extracomment>
             <translation>Adresse</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_list.py" line="143" />
+            <location filename="../../console/ui/mission_list.py" line="122" />
             <source>Patient</source>
             <translation>Patient</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_list.py" line="144" />
+            <location filename="../../console/ui/mission_list.py" line="123" />
             <source>Elapsed</source>
             <translation>Forløbet</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_list.py" line="145" />
+            <location filename="../../console/ui/mission_list.py" line="124" />
             <source>Accepted</source>
             <translation>Accepteret</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_list.py" line="162" />
+            <location filename="../../console/ui/mission_list.py" line="137" />
             <source>No mark</source>
             <translation>Ingen markering</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_list.py" line="201" />
+            <location filename="../../console/ui/mission_list.py" line="176" />
             <source>Fewer than {n} accepted after {s} s: consider Alert more</source>
             <translation>Færre end {n} har accepteret efter {s} s: overvej Alarmér flere</translation>
         </message>
         <message>
-            <location filename="../../console/ui/mission_list.py" line="206" />
+            <location filename="../../console/ui/mission_list.py" line="181" />
             <source>New events since you last looked</source>
             <translation>Nye hændelser siden du sidst kiggede</translation>
         </message>
@@ -845,73 +1220,73 @@
     <context>
         <name>ResponderTableModel</name>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="125" />
+            <location filename="../../console/ui/responder_table.py" line="110" />
             <source>#</source>
             <extracomment>Time since the alert and since the acceptance, in one column: "2:10 / 1:40".</extracomment>
             <translation>#</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="126" />
+            <location filename="../../console/ui/responder_table.py" line="111" />
             <source>Responder</source>
             <translation>Hjerteløber</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="127" />
+            <location filename="../../console/ui/responder_table.py" line="112" />
             <source>Distance</source>
             <translation>Afstand</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="128" />
+            <location filename="../../console/ui/responder_table.py" line="113" />
             <source>State</source>
             <translation>Status</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="129" />
+            <location filename="../../console/ui/responder_table.py" line="114" />
             <source>Task / AED</source>
             <translation>Opgave / hjertestarter</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="130" />
+            <location filename="../../console/ui/responder_table.py" line="115" />
             <source>Since alert / accept</source>
             <translation>Siden alarm / accept</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="131" />
+            <location filename="../../console/ui/responder_table.py" line="116" />
             <source>ETA AED</source>
             <translation>ETA hjertestarter</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="132" />
+            <location filename="../../console/ui/responder_table.py" line="117" />
             <source>ETA patient</source>
             <translation>ETA patient</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="136" />
+            <location filename="../../console/ui/responder_table.py" line="121" />
             <source>Rank: 1 is the nearest when alerted</source>
             <translation>Rækkefølge: 1 var nærmest ved alarmering</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="137" />
+            <location filename="../../console/ui/responder_table.py" line="122" />
             <source>Time since the alert / since the acceptance</source>
             <translation>Tid siden alarmen / siden accepten</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="138" />
+            <location filename="../../console/ui/responder_table.py" line="123" />
             <source>Straight-line distance to the patient when alerted</source>
             <translation>Afstand i luftlinje til patienten ved alarmering</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="139" />
+            <location filename="../../console/ui/responder_table.py" line="124" />
             <source>Expected arrival at the AED (estimate)</source>
             <translation>Forventet ankomst til hjertestarteren (skøn)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="140" />
+            <location filename="../../console/ui/responder_table.py" line="125" />
             <source>Expected arrival at the patient (estimate)</source>
             <translation>Forventet ankomst til patienten (skøn)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/responder_table.py" line="192" />
+            <location filename="../../console/ui/responder_table.py" line="173" />
             <source>Arrived {time}</source>
             <translation>Fremme {time}</translation>
         </message>
@@ -1192,12 +1567,12 @@
     <context>
         <name>TimelineModel</name>
         <message>
-            <location filename="../../console/ui/timeline.py" line="98" />
+            <location filename="../../console/ui/timeline.py" line="85" />
             <source>Time</source>
             <translation>Tid</translation>
         </message>
         <message>
-            <location filename="../../console/ui/timeline.py" line="98" />
+            <location filename="../../console/ui/timeline.py" line="85" />
             <source>Event</source>
             <translation>Hændelse</translation>
         </message>

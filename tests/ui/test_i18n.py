@@ -1,12 +1,16 @@
 """Danish and English: the Danish translation is complete and current, compiles, and shows.
 
-"Complete" is checked three ways: no message in the .ts is unfinished or empty, running
-``pyside6-lupdate`` over the code finds no string the .ts lacks, and every ``{placeholder}`` of
-a source string is in its translation (a missing one would drop data from the screen).
+"Complete" is checked four ways: no message in the .ts is unfinished or empty, running
+``pyside6-lupdate`` over the window's and the map's code finds no string the .ts lacks, every
+literal ``translate(``/``tr(``/``QT_TRANSLATE_NOOP(`` call in that code has a finished Danish
+translation (read from the code's syntax tree, so a call lupdate would miss is caught too), and
+every ``{placeholder}`` of a source string is in its translation (a missing one would drop data
+from the screen).
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -25,6 +29,12 @@ from console.ui.texts import distance_text
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "i18n" / "amk_console_da.ts"
+#: Where the console's translatable strings are: the window and the map.
+SOURCE_DIRS = (ROOT / "console" / "ui", ROOT / "console" / "maps")
+
+
+def source_files() -> list[Path]:
+    return sorted(p for folder in SOURCE_DIRS for p in folder.glob("*.py"))
 
 
 def messages() -> Iterator[tuple[str, ET.Element]]:
@@ -68,7 +78,7 @@ def test_lupdate_finds_no_string_the_translation_lacks(tmp_path: Path) -> None:
     assert lupdate.is_file()
     copy = tmp_path / "check.ts"
     shutil.copy(TS, copy)
-    sources = sorted(str(p) for p in (ROOT / "console" / "ui").glob("*.py"))
+    sources = [str(p) for p in source_files()]
     result = subprocess.run(
         [str(lupdate), *sources, "-ts", str(copy), "-no-obsolete"],
         capture_output=True,
@@ -77,6 +87,57 @@ def test_lupdate_finds_no_string_the_translation_lacks(tmp_path: Path) -> None:
     )
     assert "(0 new and" in result.stdout + result.stderr, result.stdout + result.stderr
     assert "unfinished" not in copy.read_text(encoding="utf-8")
+
+
+def _literal(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def code_strings(path: Path) -> Iterator[tuple[str, str, int]]:
+    """(context, source, line) of every translation call with literal text in ``path``:
+    ``X.translate("Ctx", "text")``, ``QT_TRANSLATE_NOOP("Ctx", "text")`` and ``self.tr("text")``
+    (its context is the enclosing class's name)."""
+
+    def walk(node: ast.AST, cls: str) -> Iterator[tuple[str, str, int]]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                yield from walk(child, child.name)
+                continue
+            if isinstance(child, ast.Call):
+                func, args = child.func, child.args
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name in ("translate", "QT_TRANSLATE_NOOP") and len(args) >= 2:
+                    context, text = _literal(args[0]), _literal(args[1])
+                    if context is not None and text is not None:
+                        yield context, text, child.lineno
+                elif name == "tr" and isinstance(func, ast.Attribute) and args:
+                    text = _literal(args[0])
+                    if text is not None:
+                        yield cls, text, child.lineno
+            yield from walk(child, cls)
+
+    yield from walk(ast.parse(path.read_text(encoding="utf-8")), "")
+
+
+def test_every_string_in_the_window_and_the_map_has_a_finished_danish_translation() -> None:
+    finished = set()
+    for context, message in messages():
+        translation = message.find("translation")
+        if translation is not None and translation.get("type") is None:
+            finished.add((context, message.findtext("source") or ""))
+    found = [
+        (path.relative_to(ROOT), line, context, text)
+        for path in source_files()
+        for context, text, line in code_strings(path)
+    ]
+    assert len({f[0].parts[1] for f in found}) == 2  # both console/ui and console/maps
+    missing = [f for f in found if (f[2], f[3]) not in finished]
+    assert not missing, "no finished Danish translation for:\n" + "\n".join(map(str, missing))
+
+
+def test_the_map_strings_are_in_the_danish_translation() -> None:
+    contexts = {context for context, _ in messages()}
+    assert {"MapLegend", "MapControls", "MapPopup", "MapItems", "MapLayers"} <= contexts
 
 
 @pytest.fixture

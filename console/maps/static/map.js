@@ -9,6 +9,10 @@
  * textContent. innerHTML is used for marker icons, and those strings are built from this
  * file's constants, the style table and numbers only (see svg*, clusterIcon).
  *
+ * Words: this file holds none the dispatcher reads. They come translated from Python in the
+ * configuration (cfg.styles.texts, the legend rows in cfg.styles) or later in a 'texts' delta,
+ * and are placed with textContent like everything else.
+ *
  * Speed: AEDs (26k) are kept as arrays and clustered per zoom level by a grid index on demand,
  * drawing only what is in view; responder moves are batched and applied once per animation
  * frame; responders are plain markers, never inside a cluster.
@@ -21,6 +25,7 @@
 
   var map = null;
   var cfg = null;
+  var T = null;            // the page's words, translated (cfg.styles.texts)
   var bridge = null;
   var groups = {};
   var renderers = {};
@@ -471,12 +476,12 @@
 
   function aedPopup(id) {
     var i = aeds.index.get(id);
-    if (i === undefined) { return popupNode('AED', [['Id', id], ['', 'No longer known']]); }
-    return popupNode('AED ' + id, [
-      ['Address', aeds.address[i]],
-      ['Now', aeds.labels[aeds.avail[i]] || aeds.avail[i]],
-      ['Access', aeds.access[i]],
-      ['Hours', aeds.hours[i]]
+    if (i === undefined) { return popupNode(T.aed, [[T.id, id], ['', T.noLongerKnown]]); }
+    return popupNode(T.aedTitle.replace('{id}', function () { return id; }), [
+      [T.address, aeds.address[i]],
+      [T.now, aeds.labels[aeds.avail[i]] || aeds.avail[i]],
+      [T.access, aeds.access[i]],
+      [T.hours, aeds.hours[i]]
     ]);
   }
 
@@ -510,11 +515,11 @@
   // ------------------------------------------------------------------ incidents
 
   function incidentPopup(item) {
-    return popupNode('Patient', [
-      ['Address', item.address],
-      ['Note', item.note],
-      ['Alert radius', item.radius_label],
-      ['Mission', item.id]
+    return popupNode(T.patient, [
+      [T.address, item.address],
+      [T.note, item.note],
+      [T.alertRadius, item.radius_label],
+      [T.mission, item.id]
     ]);
   }
 
@@ -563,11 +568,11 @@
 
   function responderPopup(item) {
     return popupNode(item.alias, [
-      ['Rank', '#' + item.rank],
-      ['State', item.state],
-      ['Task', item.task],
-      ['Distance', item.distance],
-      ['ETA', item.eta]
+      [T.rank, '#' + item.rank],
+      [T.state, item.state],
+      [T.task, item.task],
+      [T.distance, item.distance],
+      [T.eta, item.eta]
     ]);
   }
 
@@ -768,8 +773,8 @@
       });
       m.bindPopup(function () {
         return popupNode(item.alias, [
-          ['Distance', item.distance], ['Travels by', item.mode],
-          ['Alert', item.would_alert ? 'Among the nearest — would be alerted' : 'Not among the nearest']
+          [T.distance, item.distance], [T.travelsBy, item.mode_label],
+          [T.alert, item.would_alert ? T.wouldAlert : T.wouldNotAlert]
         ]);
       }, POPUP_OPTIONS);
       m.on('click', function () { sendItemClick('runner', item.id, ''); });
@@ -869,15 +874,18 @@
 
   // ------------------------------------------------------------------ controls
 
+  var controls = [];
+  var legendBox = null;
+
   function addControls() {
     var Actions = L.Control.extend({
       options: { position: 'topleft' },
       onAdd: function () {
         var box = el('div', 'leaflet-bar amk-actions');
-        var inc = el('a', 'amk-action', 'Incident');
-        inc.href = '#'; inc.title = 'Zoom to the incident(s)'; inc.setAttribute('role', 'button');
-        var all = el('a', 'amk-action', 'All');
-        all.href = '#'; all.title = 'Show everything on the map'; all.setAttribute('role', 'button');
+        var inc = el('a', 'amk-action', T.fitIncidents);
+        inc.href = '#'; inc.title = T.fitIncidentsTitle; inc.setAttribute('role', 'button');
+        var all = el('a', 'amk-action', T.showAll);
+        all.href = '#'; all.title = T.showAllTitle; all.setAttribute('role', 'button');
         L.DomEvent.on(inc, 'click', function (e) { L.DomEvent.preventDefault(e); fitIncident({}); });
         L.DomEvent.on(all, 'click', function (e) { L.DomEvent.preventDefault(e); showAll(); });
         box.appendChild(inc); box.appendChild(all);
@@ -885,13 +893,13 @@
         return box;
       }
     });
-    new Actions().addTo(map);
+    controls = [new Actions().addTo(map)];
 
     var Legend = L.Control.extend({
       options: { position: 'bottomleft' },
       onAdd: function () {
-        var box = el('div', 'amk-legend');
-        var toggle = el('button', 'amk-legend-toggle', 'Legend');
+        var box = legendBox = el('div', 'amk-legend');
+        var toggle = el('button', 'amk-legend-toggle', T.legend);
         toggle.type = 'button';
         var body = el('div', 'amk-legend-body');
         function section(title, entries, isAed) {
@@ -904,17 +912,17 @@
           });
         }
         var s = cfg.styles;
-        section('Responders (number = rank)', s.responder_order.map(function (k) { return s.responders[k]; }), false);
-        section('AEDs now', s.aed_order.map(function (k) { return s.aeds[k]; }), true);
+        section(T.legendResponders, s.responder_order.map(function (k) { return s.responders[k]; }), false);
+        section(T.legendAeds, s.aed_order.map(function (k) { return s.aeds[k]; }), true);
         var inc = el('div', 'amk-legend-row');
         var sw = el('span', 'amk-legend-swatch amk-legend-incident');
         inc.appendChild(sw);
         inc.appendChild(el('span', null, s.incident.label));
-        body.appendChild(el('div', 'amk-legend-title', 'Mission'));
+        body.appendChild(el('div', 'amk-legend-title', T.legendMission));
         body.appendChild(inc);
         var clusterRow = el('div', 'amk-legend-row');
         clusterRow.appendChild(el('span', 'amk-legend-swatch amk-legend-cluster', '12'));
-        clusterRow.appendChild(el('span', null, 'AED group: green share usable now'));
+        clusterRow.appendChild(el('span', null, T.legendCluster));
         body.appendChild(clusterRow);
         L.DomEvent.on(toggle, 'click', function () { box.classList.toggle('amk-collapsed'); });
         // On a small map the legend would cover the incident; it starts folded there.
@@ -926,7 +934,31 @@
         return box;
       }
     });
-    new Legend().addTo(map);
+    controls.push(new Legend().addTo(map));
+  }
+
+  // The layer control is folium's; its entries get their translated names here (by layer, as
+  // Leaflet's layerId is the group's stamp), as text.
+  function relabelLayers() {
+    var names = {};
+    Object.keys(groups).forEach(function (key) {
+      if (groups[key] && T.layers[key]) { names[L.stamp(groups[key])] = T.layers[key]; }
+    });
+    map.getContainer().querySelectorAll('.leaflet-control-layers-selector').forEach(function (input) {
+      var span = input.nextElementSibling;
+      if (span && names[input.layerId] !== undefined) { span.textContent = ' ' + names[input.layerId]; }
+    });
+  }
+
+  // The words again, in the language chosen after the page was built (console.maps.payload.texts_op).
+  function setTexts(op) {
+    cfg.styles = op.styles;
+    T = cfg.styles.texts;
+    var collapsed = legendBox.classList.contains('amk-collapsed');
+    controls.forEach(function (control) { map.removeControl(control); });
+    addControls();
+    legendBox.classList.toggle('amk-collapsed', collapsed);
+    relabelLayers();
   }
 
   // ------------------------------------------------------------------ Python link
@@ -962,7 +994,8 @@
     clear_selection: function () { setSelection(null); },
     fit_incident: fitIncident,
     show_all: showAll,
-    view: setView
+    view: setView,
+    texts: setTexts
   };
 
   function apply(ops) {
@@ -989,12 +1022,14 @@
   function boot(leafletMap, config) {
     map = leafletMap;
     cfg = config;
+    T = cfg.styles.texts;
     Object.keys(cfg.layers).forEach(function (key) { groups[key] = window[cfg.layers[key]]; });
     renderers.links = L.svg({ pane: 'links' });
     map.setMinZoom(cfg.minZoom);
     map.setMaxZoom(cfg.maxZoom);
     drawBasemap();
     addControls();
+    relabelLayers();
     map.on('moveend zoomend', function () { renderAeds(false); });
     map.on('popupopen', function (e) { openPopupNow = e.popup; });
     map.on('popupclose', function (e) { if (openPopupNow === e.popup) { openPopupNow = null; } });
