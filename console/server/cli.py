@@ -31,6 +31,10 @@ from console.server.services import ServerServices
 #: Tests shorten the SSE keep-alive interval with this variable (seconds); the contract's 15 s
 #: is the default and the maximum that makes sense.
 KEEPALIVE_ENV = "AMK_DISPATCHD_KEEPALIVE_S"
+#: The demo accounts' password may come from the environment instead of ``--demo-password``:
+#: a process's arguments are visible to every user of the machine (``ps``), its environment
+#: is not. The console's ``--simulate`` hands its per-run password over this way.
+DEMO_PASSWORD_ENV = "AMK_DISPATCHD_DEMO_PASSWORD"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=whole_number(0), default=0, help="seed of the simulated world (0)"
     )
     serve.add_argument(
-        "--demo-password", default="demo", metavar="PW", help="password of the demo accounts"
+        "--demo-password",
+        default=os.environ.get(DEMO_PASSWORD_ENV, "demo"),
+        metavar="PW",
+        help=f"password of the demo accounts (default: ${DEMO_PASSWORD_ENV}, else demo)",
     )
     serve.add_argument(
         "--world",

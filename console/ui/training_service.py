@@ -35,6 +35,9 @@ LISTENING: Final = "amk-dispatchd listening on "
 DEMO_DISPATCHER: Final = "demo-dispatcher"
 DEMO_SUPERVISOR: Final = "demo-supervisor"
 DEMO_SIM: Final = "demo-sim"
+#: ``amk-dispatchd``'s variable for the demo password (console/server/cli.py; not imported
+#: from there, which would load the whole server into the console).
+DEMO_PASSWORD_ENV: Final = "AMK_DISPATCHD_DEMO_PASSWORD"
 
 
 #: Runs as ``python -c LAUNCHER PARENT_PID ARGV...``: survive the parent by not one moment.
@@ -71,14 +74,28 @@ class TrainingService:
     _proc: asyncio.subprocess.Process | None = field(default=None, repr=False)
 
     def command(self) -> list[str]:
+        """``amk-dispatchd serve --simulate --autopilot 1 ...``, the installed command itself
+        when it is there (so ``ps`` names it), else the same module run by this interpreter.
+
+        The password is not among the arguments (every user of the machine can read those):
+        :meth:`environment` carries it.
+        """
+        script = Path(sys.executable).with_name("amk-dispatchd")
+        program = (
+            [sys.executable, str(script)]
+            if script.is_file()
+            else [
+                sys.executable,
+                "-m",
+                "console.server",
+            ]
+        )
         return [
-            sys.executable,
-            "-m",
-            "console.server",
+            *program,
             "serve",
             "--simulate",
             "--autopilot",
-            repr(self.autopilot_speed),
+            f"{self.autopilot_speed:g}",
             "--world",
             self.world,
             "--host",
@@ -87,10 +104,10 @@ class TrainingService:
             "0",
             "--db",
             self.database_url,
-            # One argument with "=": a password may begin with "-", which argparse would
-            # otherwise take for an option.
-            f"--demo-password={self.password}",
         ]
+
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, DEMO_PASSWORD_ENV: self.password}
 
     @property
     def running(self) -> bool:
@@ -108,6 +125,7 @@ class TrainingService:
         with self.log_path.open("ab") as log_file:
             self._proc = await asyncio.create_subprocess_exec(
                 *launch_command(self.command()),
+                env=self.environment(),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=log_file,

@@ -41,6 +41,12 @@ async def test_start_answer_and_stop(tmp_path: Path) -> None:
     )
     url = await service.start()
     assert url.startswith("http://127.0.0.1:")
+    assert service.pid is not None
+    # What ps shows: the service by its name with the arguments, and no password.
+    argv = Path(f"/proc/{service.pid}/cmdline").read_bytes().decode().split("\0")
+    assert Path(argv[1]).name == "amk-dispatchd"
+    assert argv[2:6] == ["serve", "--simulate", "--autopilot", "1"]
+    assert not any(service.password in arg for arg in argv)
     async with httpx.AsyncClient() as client:
         health = await client.get(f"{url}/v1/health")
         assert health.json()["status"] == "ok"
