@@ -9,10 +9,14 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The editable install is built in the venv itself (no isolated build environment to fetch), so
+# the venv gets the build requirements first; the translations are then compiled into
+# resources/i18n/ with the venv's lrelease (a wheel build does that in setup.py instead).
+$(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=77' wheel
+	$(BIN)/python -m pip install --quiet --no-build-isolation -e '.[dev]'
+	$(BIN)/python -m console.ui.i18n resources/i18n
 	@$(BIN)/python packaging/check_system.py
 	@touch $(STAMP)
 
@@ -31,13 +35,14 @@ run: install
 	$(BIN)/amk-console --simulate
 
 # Refresh the translation sources from the window's and the map's code; new strings come out
-# marked unfinished for Qt Linguist. The console compiles the .ts itself at first start
-# (console/ui/i18n.py).
+# marked unfinished for Qt Linguist. Then compile them again for this working tree (a wheel
+# compiles its own at build time, setup.py).
 I18N_SOURCES = console/ui/*.py console/maps/*.py
 
 i18n: install
 	$(BIN)/pyside6-lupdate $(I18N_SOURCES) -ts resources/i18n/amk_console_da.ts -no-obsolete
 	$(BIN)/pyside6-lupdate $(I18N_SOURCES) -ts resources/i18n/amk_console_en.ts -no-obsolete -pluralonly
+	$(BIN)/python -m console.ui.i18n resources/i18n
 
 bench: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench

@@ -1,9 +1,14 @@
-"""The package ships what it needs: every sub-package is listed, the reference data is inside."""
+"""The package ships what it needs: every sub-package is listed, the reference data and the
+compiled translations are inside."""
 
 from __future__ import annotations
 
 import importlib.resources
+import shutil
+import subprocess
+import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -52,3 +57,51 @@ def test_test_module_basenames_are_unique() -> None:
             clashes.append(f"{seen[path.name].relative_to(ROOT)} and {path.relative_to(ROOT)}")
         seen.setdefault(path.name, path)
     assert not clashes, f"rename one of each pair: {clashes}"
+
+
+@pytest.mark.slow
+def test_a_built_wheel_ships_the_compiled_translations(tmp_path: Path) -> None:
+    """The build compiles resources/i18n/*.ts (setup.py), named as the console looks for them.
+
+    Built offline from a copy of the sources (the working tree's own build/ and .qm files stay
+    out of it), in the project's environment, which has the build requirements.
+    """
+    from PySide6.QtCore import QTranslator
+
+    from console.ui import i18n
+
+    source = tmp_path / "src"
+    skip = shutil.ignore_patterns("__pycache__", "*.qm", "*.egg-info", "build")
+    for folder in ("console", "resources"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=skip)
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    out = tmp_path / "dist"
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--no-index", "--quiet", "-w", str(out), str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    (wheel,) = out.glob("amk_console-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        shipped = sorted(n for n in names if n.endswith(".qm"))
+        expected = sorted(
+            "console/resources/i18n/"
+            + i18n.qm_name(lang, archive.read(f"console/resources/i18n/amk_console_{lang}.ts"))
+            for lang in i18n.LANGUAGES
+        )
+        assert shipped == expected
+        archive.extractall(tmp_path / "unpacked", members=shipped)
+    danish, english = QTranslator(), QTranslator()
+    assert danish.load(str(tmp_path / "unpacked" / expected[0]))
+    assert english.load(str(tmp_path / "unpacked" / expected[1]))
+    assert danish.translate("MapLegend", "Legend") == "Signaturforklaring"
+    assert danish.translate("Texts", "Accepted") == "Accepteret"
+    assert english.translate("MainWindow", "Sending %n command(s)…", "", 2) == (
+        "Sending %n commands…"
+    )

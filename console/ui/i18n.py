@@ -2,12 +2,22 @@
 
 The source language is English. ``resources/i18n/amk_console_da.ts`` is the Danish translation
 as Qt Linguist edits it (``make i18n`` refreshes it from ``console/ui`` and ``console/maps``
-with ``pyside6-lupdate``);
-``amk_console_en.ts`` holds only the English plural forms. The
-compiled ``.qm`` is made with ``lrelease`` from the PySide6 wheel: by ``make install`` into
-``resources/i18n/``, and — when that is missing or older than the ``.ts`` (a plain ``pip
-install``) — at start-up into the user's data directory, keyed by the ``.ts`` file's digest so
-it is compiled once per version. Qt's own strings (OK, Cancel) come from Qt's translations.
+with ``pyside6-lupdate``); ``amk_console_en.ts`` holds only the English plural forms. Qt's own
+strings (OK, Cancel) come from Qt's translations.
+
+The compiled ``.qm`` files are made at build time with ``lrelease`` from the PySide6 wheel and
+named after the digest of their ``.ts`` (``amk_console_da-<digest>.qm``, :func:`qm_name`), so a
+``.qm`` is current exactly when its name matches the ``.ts`` beside it:
+
+- a wheel gets them from the build step in ``setup.py`` (``build_py``), which names them the
+  same way;
+- the editable install (``make install``) gets them in ``resources/i18n/`` from
+  ``python -m console.ui.i18n resources/i18n`` (:func:`compile_all`).
+
+Only when no current ``.qm`` is shipped is the ``.ts`` compiled at start-up, into the user's
+data directory under the same name, once per version. That happens in a working tree whose
+``.ts`` was edited (or checked out) after ``make install``, or in an editable install made
+without ``make``; never for an installed wheel.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ import importlib.resources
 import logging
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import PySide6
@@ -30,6 +41,8 @@ log = logging.getLogger("console.ui.i18n")
 
 LANGUAGES = ("da", "en")
 TS_NAME = "amk_console_{lang}.ts"
+#: ``setup.py`` names the ``.qm`` files it builds the same way (keep the two in step).
+QM_NAME = "amk_console_{lang}-{digest}.qm"
 
 
 class TranslationError(RuntimeError):
@@ -66,20 +79,38 @@ def compile_ts(source: Path, target: Path) -> Path:
     return target
 
 
+def qm_name(lang: str, source: bytes) -> str:
+    """The compiled translation's file name for a ``.ts`` with the content ``source``."""
+    return QM_NAME.format(lang=lang, digest=hashlib.sha256(source).hexdigest()[:12])
+
+
 def qm_file(lang: str, cache_dir: Path) -> Path:
     """A compiled translation for ``lang``: the shipped one if current, else compiled now."""
     source = ts_file(lang)
     if not source.is_file():
         raise TranslationError(f"no translation source {source}")
-    shipped = source.with_suffix(".qm")
-    if shipped.is_file() and shipped.stat().st_mtime >= source.stat().st_mtime:
+    name = qm_name(lang, source.read_bytes())
+    shipped = source.parent / name
+    if shipped.is_file():
         return shipped
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
-    cached = cache_dir / f"amk_console_{lang}-{digest}.qm"
+    cached = cache_dir / name
     if not cached.is_file():
         compile_ts(source, cached)
-        log.info("compiled the %s translation into %s", lang, cached)
+        log.info("no current compiled %s translation shipped; compiled it into %s", lang, cached)
     return cached
+
+
+def compile_all(folder: Path) -> list[Path]:
+    """Compile every ``.ts`` in ``folder`` beside it (``make install``), dropping stale ones."""
+    made = []
+    for lang in LANGUAGES:
+        source = folder / TS_NAME.format(lang=lang)
+        target = folder / qm_name(lang, source.read_bytes())
+        for old in folder.glob(QM_NAME.format(lang=lang, digest="*")):
+            if old != target:
+                old.unlink()
+        made.append(compile_ts(source, target))
+    return made
 
 
 def choose_language(setting: str, system: QLocale | None = None) -> str:
@@ -119,3 +150,8 @@ def uninstall(app: QApplication, translators: list[QTranslator]) -> None:
         app.removeTranslator(translator)
     texts.use_number_language("en")
     map_payload.use_number_language("en")
+
+
+if __name__ == "__main__":
+    for made in compile_all(Path(sys.argv[1] if len(sys.argv) > 1 else ts_file("da").parent)):
+        print(made)
