@@ -12,15 +12,15 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from console.domain.model import Mission
 from console.ui import texts
 from console.ui.mission_view_model import accepted_count, needs_more
 from console.ui.table_model import RowTableModel
+from console.ui.theme import Tone, tone_colour
 
 MISSION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-ATTENTION_COLOUR = QColor("#c62828")
 
 
 class Column(IntEnum):
@@ -138,7 +138,8 @@ class MissionListModel(RowTableModel[str, Column]):
             return self._display(mission, column)
         attention = mission_id in self._attention and column in (Column.MARK, Column.ACCEPTED)
         if role == Qt.ItemDataRole.ForegroundRole and attention:
-            return ATTENTION_COLOUR
+            # The application's palette, read now: the list follows a switch to a dark theme.
+            return tone_colour(Tone.ALERT)
         if role == Qt.ItemDataRole.FontRole and mission_id in self._unseen:
             font = QFont()
             font.setBold(True)

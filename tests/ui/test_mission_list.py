@@ -8,9 +8,11 @@ from missions_for_tests import T0, mission, responder
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from test_theme import dark_palette
 
 from console.domain.model import ResponderState
-from console.ui.mission_list import ATTENTION_COLOUR, Column, MissionListModel
+from console.ui.mission_list import Column, MissionListModel
+from console.ui.theme import Tone, tone_colour
 
 D = Qt.ItemDataRole.DisplayRole
 
@@ -51,9 +53,16 @@ def test_attention_after_60_s_and_its_signal(qapp: QApplication, qtbot: QtBot) -
         model.tick(T0 + timedelta(seconds=61))
     assert raised.args == ["m1"]
     assert text(model, 0, Column.MARK) == "⚠"
-    assert model.data(model.index(0, Column.ACCEPTED), Qt.ItemDataRole.ForegroundRole) == (
-        ATTENTION_COLOUR
-    )
+    accepted = model.index(0, Column.ACCEPTED)
+    assert model.data(accepted, Qt.ItemDataRole.ForegroundRole) == tone_colour(Tone.ALERT)
+    before = qapp.palette()
+    qapp.setPalette(dark_palette())
+    try:  # a dark desktop: the lighter red, readable on a dark list
+        assert model.data(accepted, Qt.ItemDataRole.ForegroundRole).name() == (
+            tone_colour(Tone.ALERT, dark_palette()).name()
+        )
+    finally:
+        qapp.setPalette(before)
     assert "Fewer than 2 accepted after 60 s" in str(
         model.data(model.index(0, Column.MARK), Qt.ItemDataRole.ToolTipRole)
     )
