@@ -31,11 +31,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 from console.domain.constants import EARTH_RADIUS_M
 from console.domain.geometry import haversine_m, validate_lat_lon
@@ -274,6 +276,11 @@ class PointIndex:
         self._slot_xyz[slot] = _unit_xyz(lat, lon)
 
     def _rebuild(self) -> None:
+        # Imported here, not with the module: scipy.spatial costs ~0.25 s to import, and the
+        # console imports this module at start-up but builds its first tree only at the first
+        # alert preview, long after its window is up.
+        from scipy.spatial import cKDTree
+
         count = len(self._pos)
         ids = list(self._pos)
         positions = np.fromiter(
