@@ -5,6 +5,14 @@ AEDs rendered by folium take ~10 s and 13 MB of HTML). Its default links to CDNs
 jQuery, Bootstrap, Font Awesome) are replaced by the package's own files under ``amk-map:``;
 :func:`check_offline` refuses a page that still names anything else.
 
+folium, branca, jinja2 and the requests stack folium pulls in take ~0.25 s to import, about a
+sixth of the console's start-up budget, to make the same 12 kB every time. :func:`build_page`
+therefore keeps the page it made in the user's cache directory, named by a digest of everything
+the page is made from (this module's source, the versions of the libraries that write it, and
+the configuration: styles, texts, zooms, tiles), so a start with the same inputs reads it back
+without importing folium, and any change of input makes a new page instead of reusing a stale
+one.
+
 The page carries a Content-Security-Policy that allows only the package's scripts and the exact
 inline scripts folium wrote (by hash): should text from the API ever reach the DOM as HTML by
 mistake, an ``onerror=`` or ``<script>`` in it still cannot run. The map's script builds popups
@@ -14,15 +22,20 @@ with ``textContent`` in the first place; the policy is the second wall.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import importlib.util
+import json
+import logging
+import os
 import re
+import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
 
-import folium
-from folium.elements import JSCSSMixin
-from folium.template import Template
+import platformdirs
 
 from console.maps.basemap import (
     GEONAMES_CREDIT,
@@ -33,6 +46,9 @@ from console.maps.basemap import (
 )
 from console.maps.scheme import APP_ORIGIN, SCHEME, app_url
 from console.maps.style import page_styles
+from console.ui.data_dirs import APP_NAME
+
+log = logging.getLogger(__name__)
 
 #: The middle of Denmark at a zoom that shows the whole country in a ~900 px window.
 DENMARK_CENTRE: Final = (56.0, 11.0)
@@ -71,6 +87,22 @@ LAYERS: Final = (
     ("selection", "Selection", False),
 )
 
+#: The libraries whose output the page is: a new version of any of them may write another page.
+BUILDER_LIBRARIES: Final = ("folium", "branca", "jinja2", "markupsafe")
+#: Cached pages kept (one per tile setting and language in use, and the last few versions).
+CACHE_KEEP: Final = 8
+#: First line of a cached page file: the digest of its inputs, then the SHA-256 of the page.
+_CACHE_HEADER = re.compile(r"^amk-map-shell ([0-9a-f]{64}) ([0-9a-f]{64})\n")
+
+#: The package's files the page links to (served under ``amk-map://app/``).
+_LEAFLET_JS: Final = "/vendor/leaflet/leaflet.js"
+_LEAFLET_CSS: Final = "/vendor/leaflet/leaflet.css"
+_QWEBCHANNEL_JS: Final = "/vendor/qwebchannel.js"
+_BASEMAP_JS: Final = "/data/basemap.js"
+_MAP_JS: Final = "/static/map.js"
+_MAP_CSS: Final = "/static/map.css"
+_PAGE_FILES: Final = (_LEAFLET_JS, _LEAFLET_CSS, _QWEBCHANNEL_JS, _BASEMAP_JS, _MAP_JS, _MAP_CSS)
+
 _INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
 _LINK = re.compile(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _WEB = re.compile(r"""(?:https?|wss?|ftp)://[^\s"'<>]*""", re.IGNORECASE)
@@ -98,27 +130,32 @@ class TileLayerConfig:
         }
 
 
-class _Boot(JSCSSMixin):
-    """Loads the map's own script and hands it the folium-made map and the configuration."""
+def _boot_element(config: dict[str, Any]) -> Any:
+    """The folium element that loads the map's own script and hands it the map and config."""
+    from folium.elements import JSCSSMixin
+    from folium.template import Template
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            AMK.boot({{ this._parent.get_name() }}, {{ this.config|tojson }});
-        {% endmacro %}
-        """
-    )
+    class _Boot(JSCSSMixin):
+        _template = Template(
+            """
+            {% macro script(this, kwargs) %}
+                AMK.boot({{ this._parent.get_name() }}, {{ this.config|tojson }});
+            {% endmacro %}
+            """
+        )
 
-    def __init__(self, config: dict[str, Any]) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "AmkBoot"
-        self.config = config
-        self.default_js = [
-            ("qwebchannel", app_url("/vendor/qwebchannel.js")),
-            ("amk_basemap", app_url("/data/basemap.js")),
-            ("amk_map", app_url("/static/map.js")),
-        ]
-        self.default_css = [("amk_map_css", app_url("/static/map.css"))]
+        def __init__(self) -> None:
+            super().__init__()  # type: ignore[no-untyped-call]
+            self._name = "AmkBoot"
+            self.config = config
+            self.default_js = [
+                ("qwebchannel", app_url(_QWEBCHANNEL_JS)),
+                ("amk_basemap", app_url(_BASEMAP_JS)),
+                ("amk_map", app_url(_MAP_JS)),
+            ]
+            self.default_css = [("amk_map_css", app_url(_MAP_CSS))]
+
+    return _Boot()
 
 
 def _csp_hash(text: str) -> str:
@@ -160,9 +197,28 @@ def check_offline(page: str, tile_origin: str | None = None) -> None:
             raise ShellError(f"the map page names the web address {url!r}")
 
 
-@lru_cache(maxsize=4)
-def build_page(tiles: TileLayerConfig | None = None) -> str:
-    """The page's HTML; built once per tile setting and kept, never rebuilt for data."""
+def _page_config(tiles: TileLayerConfig | None) -> dict[str, Any]:
+    """The script's configuration, but for the layer groups' names (folium makes those up)."""
+    return {
+        "styles": page_styles(),
+        "minZoom": MIN_ZOOM,
+        "maxZoom": MAX_ZOOM,
+        "denmark": DENMARK_BOUNDS,
+        "clusterRadiusPx": CLUSTER_RADIUS_PX,
+        "unclusterZoom": UNCLUSTER_ZOOM,
+        "credits": [plain_text_credit(OSM_CREDIT), plain_text_credit(GEONAMES_CREDIT)],
+        "tiles": None if tiles is None else tiles.to_json(),
+    }
+
+
+def render_page(tiles: TileLayerConfig | None = None) -> str:
+    """The page's HTML, made by folium now (no cache); :func:`build_page` is what callers want."""
+    return _render(tiles, _page_config(tiles))
+
+
+def _render(tiles: TileLayerConfig | None, config: dict[str, Any]) -> str:
+    import folium
+
     fmap = folium.Map(
         location=DENMARK_CENTRE,
         zoom_start=START_ZOOM,
@@ -183,8 +239,8 @@ def build_page(tiles: TileLayerConfig | None = None) -> str:
         fade_animation=False,
         max_bounds_viscosity=1.0,
     )
-    fmap.default_js = [("leaflet", app_url("/vendor/leaflet/leaflet.js"))]
-    fmap.default_css = [("leaflet_css", app_url("/vendor/leaflet/leaflet.css"))]
+    fmap.default_js = [("leaflet", app_url(_LEAFLET_JS))]
+    fmap.default_css = [("leaflet_css", app_url(_LEAFLET_CSS))]
     for name, (z_index, pointer) in PANES.items():
         folium.map.CustomPane(name, z_index=z_index, pointer_events=pointer).add_to(fmap)
     groups: dict[str, str] = {}
@@ -195,19 +251,162 @@ def build_page(tiles: TileLayerConfig | None = None) -> str:
         group.add_to(fmap)
         groups[key] = group.get_name()
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
-    config: dict[str, Any] = {
-        "styles": page_styles(),
-        "layers": groups,
-        "minZoom": MIN_ZOOM,
-        "maxZoom": MAX_ZOOM,
-        "denmark": DENMARK_BOUNDS,
-        "clusterRadiusPx": CLUSTER_RADIUS_PX,
-        "unclusterZoom": UNCLUSTER_ZOOM,
-        "credits": [plain_text_credit(OSM_CREDIT), plain_text_credit(GEONAMES_CREDIT)],
-        "tiles": None if tiles is None else tiles.to_json(),
-    }
-    _Boot(config).add_to(fmap)
-    page = fmap.get_root().render()
+    _boot_element({**config, "layers": groups}).add_to(fmap)
+    page: str = fmap.get_root().render()
     tile_origin = None if tiles is None else tiles.origin
     check_offline(page, tile_origin)
     return _with_csp(page, tile_origin)
+
+
+# --------------------------------------------------------------------------- the page cache
+
+
+def default_cache_dir() -> Path:
+    """Where pages are kept between runs: the user's cache directory (it is derived data, the
+    same for every ``--data-dir``, and safe to delete)."""
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False) / "map-shell"
+
+
+@cache
+def _library_versions() -> dict[str, str]:
+    """Each builder library's location and installed version, without importing it.
+
+    The version is read from the name of the ``*.dist-info`` folder beside the package
+    (importing :mod:`importlib.metadata` alone costs more than reading the page); the package's
+    ``__init__.py`` size and time stand in too, so a reinstall over the same version counts as
+    a change as well.
+    """
+    found: dict[str, str] = {}
+    listings: dict[Path, list[str]] = {}
+    for name in BUILDER_LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            found[name] = "absent"
+            continue
+        origin = Path(spec.origin)
+        site = origin.parent.parent
+        if site not in listings:
+            try:
+                listings[site] = os.listdir(site)
+            except OSError:
+                listings[site] = []
+        prefix = name.lower() + "-"
+        infos = sorted(
+            entry
+            for entry in listings[site]
+            if entry.lower().startswith(prefix) and entry.endswith(".dist-info")
+        )
+        stat = origin.stat()
+        found[name] = f"{origin} {' '.join(infos)} {stat.st_size} {stat.st_mtime_ns}"
+    return found
+
+
+@cache
+def _builder_source() -> str:
+    """This module's own source, by digest: an edit to how the page is made makes a new page."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def shell_digest(tiles: TileLayerConfig | None, config: dict[str, Any]) -> str:
+    """The digest of everything the page is made from; equal digests make equivalent pages."""
+    inputs = {
+        "builder": _builder_source(),
+        "libraries": _library_versions(),
+        "app_origin": APP_ORIGIN,
+        "files": [app_url(path) for path in _PAGE_FILES],
+        "tile_origin": None if tiles is None else tiles.origin,
+        "config": config,
+    }
+    text = json.dumps(inputs, sort_keys=True, ensure_ascii=False, allow_nan=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: Pages of this process, by digest: a second map (or a reload) reads no file.
+_pages: dict[str, str] = {}
+
+
+def build_page(tiles: TileLayerConfig | None = None, *, cache_dir: Path | None = None) -> str:
+    """The page's HTML for these tiles and the current styles and texts.
+
+    From this process's memory, else from ``cache_dir`` (the user's cache by default) when a page
+    there has the same digest and is intact, else made by folium and written there for the next
+    start. A cache that cannot be written only costs the next start the folium build.
+    """
+    config = _page_config(tiles)
+    digest = shell_digest(tiles, config)
+    page = _pages.get(digest)
+    if page is not None:
+        return page
+    folder = default_cache_dir() if cache_dir is None else cache_dir
+    tile_origin = None if tiles is None else tiles.origin
+    page = _read_cached(folder, digest, tile_origin)
+    if page is None:
+        started = time.perf_counter()
+        page = _render(tiles, config)
+        log.info("map page made with folium in %.2f s", time.perf_counter() - started)
+        _write_cached(folder, digest, page)
+    _pages[digest] = page
+    return page
+
+
+def _cache_file(folder: Path, digest: str) -> Path:
+    return folder / f"map-shell-{digest}.html"
+
+
+def _read_cached(folder: Path, digest: str, tile_origin: str | None) -> str | None:
+    """The cached page with this digest, or None when there is none or it is not intact."""
+    path = _cache_file(folder, digest)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        log.info("map page cache %s unreadable (%s); making the page again", path, exc)
+        return None
+    header = _CACHE_HEADER.match(text)
+    page = text[header.end() :] if header else ""
+    if (
+        header is None
+        or header.group(1) != digest
+        or header.group(2) != hashlib.sha256(page.encode("utf-8")).hexdigest()
+    ):
+        log.info("map page cache %s is not intact; making the page again", path)
+        return None
+    try:
+        check_offline(page, tile_origin)
+    except ShellError as exc:
+        log.info("map page cache %s refused (%s); making the page again", path, exc)
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: kept when older pages are pruned
+    return page
+
+
+def _write_cached(folder: Path, digest: str, page: str) -> None:
+    """Write atomically (two consoles may start at once), then prune the least recently used."""
+    path = _cache_file(folder, digest)
+    body = hashlib.sha256(page.encode("utf-8")).hexdigest()
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(f"amk-map-shell {digest} {body}\n{page}".encode())
+        os.replace(partial, path)
+    except OSError as exc:
+        log.warning(
+            "could not keep the map page in %s (%s); the next start makes it again", folder, exc
+        )
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        return
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    try:
+        kept = sorted(
+            folder.glob("map-shell-*.html"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+        )
+        for old in kept[CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.info("could not prune the map page cache in %s (%s)", folder, exc)

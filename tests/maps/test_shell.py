@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
 
-from console.maps.shell import ShellError, TileLayerConfig, build_page, check_offline
+from console.maps.shell import ShellError, TileLayerConfig, build_page, check_offline, render_page
 
 
 def _policy(page: str) -> dict[str, list[str]]:
@@ -23,7 +24,7 @@ def _hash(text: str) -> str:
 
 
 def test_page_links_only_to_the_package() -> None:
-    page = build_page()
+    page = render_page()
     links = re.findall(r'(?:src|href)="([^"]*)"', page)
     assert links
     assert all(link.startswith(("amk-map://app/", "data:")) for link in links)
@@ -43,7 +44,7 @@ def test_page_links_only_to_the_package() -> None:
 
 
 def test_policy_allows_exactly_the_inline_scripts_folium_wrote() -> None:
-    page = build_page()
+    page = render_page()
     policy = _policy(page)
     inline = re.findall(r"<script>(.*?)</script>", page, re.DOTALL)
     assert len(inline) >= 2
@@ -59,7 +60,7 @@ def test_a_tile_server_is_allowed_for_images_only() -> None:
     tiles = TileLayerConfig(
         "https://tiles.amk.example/{z}/{x}/{y}.png", 17, "© AMK", "https://tiles.amk.example"
     )
-    page = build_page(tiles)
+    page = render_page(tiles)
     policy = _policy(page)
     assert "https://tiles.amk.example" in policy["img-src"]
     assert "https://tiles.amk.example" not in policy["script-src"]
@@ -77,5 +78,5 @@ def test_check_offline_refuses_any_other_address() -> None:
     check_offline("var t = 'https://tiles.example/{z}';", tile_origin="https://tiles.example")
 
 
-def test_page_is_built_once_per_setting() -> None:
-    assert build_page() is build_page()
+def test_page_is_built_once_per_setting(tmp_path: Path) -> None:
+    assert build_page(cache_dir=tmp_path) is build_page(cache_dir=tmp_path)
