@@ -12,8 +12,10 @@ AEDs), offscreen. Targets (issue 7):
   from the server's commit (``event.at``) and from the console's ingest, to the end of the
   pass that updated the table and sent the map its delta (target p99 ≤ 250 ms).
 - memory after one simulated hour at speed 60 (a new mission every 2 simulated minutes):
-  resident memory of the console and of the map's Chromium processes, before and after
-  (≤ 10 % growth), and sampled on through a second hour to tell growth from warming up.
+  resident memory of the console and of the map's Chromium processes (≤ 10 % growth),
+  sampled every 5 simulated minutes over two hours and printed as a curve, with the growth
+  over the first hour from a cold start and over the second hour after that warm-up.
+  ``python -m bench console_memory`` runs this part on its own.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -228,12 +231,11 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-async def _latency_and_memory(console: Any) -> None:
+async def _latency(console: Any) -> None:
     from console.domain.model import AgeGroup, LatLon
 
     window = console.window
     services = console.services
-    await _ready(console)
     sim = _Sim(console.base_url, console.training.password)
     pending: list[tuple[float, float]] = []  # (server commit epoch, console ingest epoch)
     end_to_end: list[float] = []
@@ -266,6 +268,8 @@ async def _latency_and_memory(console: Any) -> None:
     await asyncio.sleep(45.0)
     services.cache.ingest = ingest
     window.refreshed.disconnect(on_refreshed)
+    sim.autopilot(False)
+    sim.close()
     print(
         f"event → table and map, autopilot 5 missions at speed 10, {len(end_to_end)} events: "
         f"from the server's commit p50 {1000 * _percentile(end_to_end, 0.5):.0f} ms, "
@@ -275,48 +279,145 @@ async def _latency_and_memory(console: Any) -> None:
         flush=True,
     )
 
-    # Two simulated hours at speed 60: a new mission every two simulated minutes; memory is
-    # sampled every simulated 20 minutes, so growth and a plateau can be told apart.
-    sim.autopilot(True, 60.0)
-    await asyncio.sleep(10.0)
-    page_probe = (
+
+#: The memory run: simulated hours at speed 60 (a simulated minute is a second), a new mission
+#: every two simulated minutes, a sample every five simulated minutes.
+SPEED = 60.0
+SAMPLE_EVERY_MIN = 5
+MISSION_EVERY_MIN = 2
+HOURS_ENV = "AMK_BENCH_MEMORY_HOURS"
+
+
+def _smaps_kib(pid: int) -> dict[str, int]:
+    """/proc/PID/smaps_rollup's figures (Rss, Pss, Private_Dirty, Shared_Clean, ...), KiB."""
+    out: dict[str, int] = {}
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return out
+    for line in text.splitlines()[1:]:
+        name, _, rest = line.partition(":")
+        parts = rest.split()
+        if parts and parts[0].isdigit():
+            out[name.strip()] = int(parts[0])
+    return out
+
+
+def _chromium_processes() -> dict[str, list[int]]:
+    """The map's Chromium processes by role: ``renderer`` (the page), ``other`` (zygotes, GPU,
+    utilities). A renderer forked by a zygote keeps the zygote's command line, so a process
+    whose parent is a Chromium process of type zygote is taken for a renderer."""
+    roles: dict[str, list[int]] = {"renderer": [], "other": []}
+    kinds: dict[int, tuple[str, int]] = {}
+    for pid in _descendants(os.getpid()):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if b"QtWebEngineProcess" not in command:
+            continue
+        kind = next((a[7:].decode() for a in command.split(b"\0") if a.startswith(b"--type=")), "?")
+        kinds[pid] = (kind, ppid)
+    for pid, (kind, ppid) in kinds.items():
+        parent = kinds.get(ppid)
+        is_renderer = kind == "renderer" or (parent is not None and parent[0] == "zygote")
+        roles["renderer" if is_renderer else "other"].append(pid)
+    return roles
+
+
+@dataclass(frozen=True, slots=True)
+class _MemorySample:
+    minute: int  # simulated minutes since the first sample
+    console: int  # KiB, the console process's RSS
+    chromium: int  # KiB, RSS of every Chromium process of the map
+    renderer: int  # KiB, RSS of the page's renderer
+    renderer_private: int  # KiB, the renderer's Private_Dirty (its own, not shared pages)
+    heap: int  # bytes, the page's used JS heap (performance.memory, precise)
+    nodes: int  # the page's DOM elements
+
+
+async def _memory_sample(console: Any, minute: int) -> _MemorySample:
+    heap, nodes = await _page(
+        console.window.map,
         "[performance.memory ? performance.memory.usedJSHeapSize : -1,"
-        " document.getElementsByTagName('*').length]"
+        " document.getElementsByTagName('*').length]",
+    )
+    roles = _chromium_processes()
+    renderer = sum(_rss_kib(pid) for pid in roles["renderer"])
+    private = sum(_smaps_kib(pid).get("Private_Dirty", 0) for pid in roles["renderer"])
+    chromium = renderer + sum(_rss_kib(pid) for pid in roles["other"])
+    return _MemorySample(
+        minute, _rss_kib(os.getpid()), chromium, renderer, private, int(heap), int(nodes)
     )
 
-    async def sample() -> tuple[int, int, int, int]:
-        heap, nodes = await _page(window.map, page_probe)
-        return _rss_kib(os.getpid()), _webengine_rss_kib(), int(heap), int(nodes)
 
-    samples = [await sample()]
+def _growth(before: int, after: int) -> str:
+    change = 100 * (after - before) / max(1, before)
+    return f"{before / 1024:.0f} → {after / 1024:.0f} MiB ({change:+.1f} %)"
+
+
+async def _memory(console: Any, hours: float = 2.0) -> None:
+    """Simulated hours at speed 60; the growth over the first hour from a cold start, and over
+    the next hour once warmed up (the first hour is the warm-up), with the curve behind both."""
+    from console.domain.model import AgeGroup, LatLon
+
+    services = console.services
+    sim = _Sim(console.base_url, console.training.password)
+    sim.autopilot(True, SPEED)
+    await asyncio.sleep(10.0)
+    minutes = round(60 * hours)
+    samples = [await _memory_sample(console, 0)]
     started = time.monotonic()
     raised = 0
-    while time.monotonic() - started < 120.0:
-        lat, lon = SCENE[raised % len(SCENE)]
-        await services.missions.raise_alert(
-            LatLon(lat + 0.01 * (raised % 7), lon), f"Bench {raised}", AgeGroup.ADULT
-        )
-        raised += 1
-        await asyncio.sleep(2.0)
-        if raised % 10 == 0:
-            samples.append(await sample())
-    await asyncio.sleep(15.0)  # let the last ones end
-    samples.append(await sample())
-    rss0, renderer0 = samples[0][:2]
-    rss1, renderer1 = samples[3][:2]  # after 30 missions: one simulated hour
+    for minute in range(1, minutes + 1):
+        if minute % MISSION_EVERY_MIN == 0:
+            lat, lon = SCENE[raised % len(SCENE)]
+            await services.missions.raise_alert(
+                LatLon(lat + 0.01 * (raised % 7), lon), f"Bench {raised}", AgeGroup.ADULT
+            )
+            raised += 1
+        await asyncio.sleep(max(0.0, started + minute * 60 / SPEED - time.monotonic()))
+        if minute % SAMPLE_EVERY_MIN == 0:
+            samples.append(await _memory_sample(console, minute))
+    still_open = len(services.missions.open_missions)
     sim.autopilot(False)
     sim.close()
-    print(
-        f"memory over one simulated hour at speed 60 (30 of {raised} missions, "
-        f"{len(services.missions.open_missions)} still open): console "
-        f"{rss0 / 1024:.0f} → {rss1 / 1024:.0f} MiB ({100 * (rss1 - rss0) / rss0:+.1f} %), "
-        f"map (Chromium processes) {renderer0 / 1024:.0f} → {renderer1 / 1024:.0f} MiB "
-        f"({100 * (renderer1 - renderer0) / max(1, renderer0):+.1f} %) (target ≤ +10 %); "
-        "every 20 simulated minutes over two hours, console MiB / Chromium MiB / page JS heap "
-        "MiB / page DOM nodes: "
-        + ", ".join(f"{a / 1024:.0f}/{b / 1024:.0f}/{c / 2**20:.0f}/{d}" for a, b, c, d in samples),
-        flush=True,
+    by_minute = {s.minute: s for s in samples}
+    cold, hour, last = samples[0], by_minute.get(60, samples[-1]), samples[-1]
+    lines = [
+        f"memory at speed {SPEED:.0f}, a mission every {MISSION_EVERY_MIN} simulated minutes "
+        f"({raised} missions, {still_open} still open at the end); target ≤ +10 % per hour:",
+        f"  first hour, from a cold start: console {_growth(cold.console, hour.console)}, "
+        f"map (Chromium processes) {_growth(cold.chromium, hour.chromium)}, of which the "
+        f"page's renderer {_growth(cold.renderer, hour.renderer)}",
+    ]
+    if last.minute >= 120 and hour is not last:
+        lines.append(
+            "  next hour, after that hour's warm-up: console "
+            f"{_growth(hour.console, last.console)}, "
+            f"map (Chromium processes) {_growth(hour.chromium, last.chromium)}, of which the "
+            f"page's renderer {_growth(hour.renderer, last.renderer)}"
+        )
+    lines.append(
+        f"  every {SAMPLE_EVERY_MIN} simulated minutes: minute console / Chromium / renderer "
+        "(private dirty) MiB, page JS heap MiB, page DOM elements:"
     )
+    lines.extend(
+        f"    {s.minute:4d}  {s.console / 1024:5.0f} / {s.chromium / 1024:5.0f} / "
+        f"{s.renderer / 1024:5.0f} ({s.renderer_private / 1024:4.0f})  "
+        f"{s.heap / 2**20:5.1f}  {s.nodes}"
+        for s in samples
+    )
+    print("\n".join(lines), flush=True)
+
+
+async def _latency_and_memory(console: Any, *, latency: bool = True) -> None:
+    await _ready(console)
+    if latency:
+        await _latency(console)
+    hours = float(os.environ.get(HOURS_ENV, "2"))
+    await _memory(console, hours)
 
 
 class _Sim:
@@ -341,8 +442,16 @@ class _Sim:
         self._client.close()
 
 
-def _in_process(folder: Path) -> None:
+#: Chromium's performance.memory is otherwise rounded and refreshed only every 20 minutes, which
+#: made the page's JS heap look flat; the bench needs the real figure.
+PRECISE_MEMORY_FLAG = "--enable-precise-memory-info"
+
+
+def _in_process(folder: Path, *, latency: bool = True) -> None:
     _prepare_environment()
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if PRECISE_MEMORY_FLAG not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} {PRECISE_MEMORY_FLAG}".strip()
     from PySide6.QtWidgets import QApplication
 
     import console.maps  # noqa: F401
@@ -360,7 +469,7 @@ def _in_process(folder: Path) -> None:
         async with running_console(options, app) as console:
             console.window.resize(1600, 1000)
             console.window.show()
-            await _latency_and_memory(console)
+            await _latency_and_memory(console, latency=latency)
 
     try:
         loop.run_until_complete(run())
