@@ -26,11 +26,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tests.support.dispatchd import Dispatchd
+from tests.support.sync_api import SimClient, client_for, login
 
 RUNS = 5
 READY = "READY "
@@ -186,33 +188,17 @@ def _startup_runs(args: list[str], env: dict[str, str], runs: int) -> list[float
 
 
 def _start_service(folder: Path, password: str) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "console.server",
-            "serve",
-            "--simulate",
-            "--port",
-            "0",
-            "--db",
-            f"sqlite:///{folder / 'service.sqlite3'}",
-            "--demo-password",
-            password,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=(folder / "service.log").open("w"),
-        text=True,
+    """A running service with the Denmark world, through the tests' one harness."""
+    service = Dispatchd(
+        f"sqlite:///{folder / 'service.sqlite3'}",
+        folder / "service.log",
+        extra_args=("--simulate",),
+        simulate=False,
+        keepalive_s=None,
+        password=password,
     )
-    box: list[str] = []
-    reader = threading.Thread(target=lambda: box.append(proc.stdout.readline()), daemon=True)  # type: ignore[union-attr]
-    reader.start()
-    reader.join(120)
-    line = box[0].strip() if box else ""
-    if not line.startswith("amk-dispatchd listening on "):
-        proc.kill()
-        raise RuntimeError(f"the service did not start: {line!r}")
-    return proc, line.removeprefix("amk-dispatchd listening on ")
+    service.start(timeout_s=120)
+    return service.proc, service.base_url
 
 
 def _figures(name: str, values: list[float], unit: str = "s") -> str:
@@ -236,7 +222,7 @@ async def _latency(console: Any) -> None:
 
     window = console.window
     services = console.services
-    sim = _Sim(console.base_url, console.training.password)
+    sim = _sim(console.base_url, console.training.password)
     pending: list[tuple[float, float]] = []  # (server commit epoch, console ingest epoch)
     end_to_end: list[float] = []
     in_console: list[float] = []
@@ -363,7 +349,7 @@ async def _memory(console: Any, hours: float = 2.0) -> None:
     from console.domain.model import AgeGroup, LatLon
 
     services = console.services
-    sim = _Sim(console.base_url, console.training.password)
+    sim = _sim(console.base_url, console.training.password)
     sim.autopilot(True, SPEED)
     await asyncio.sleep(10.0)
     minutes = round(60 * hours)
@@ -420,26 +406,8 @@ async def _latency_and_memory(console: Any, *, latency: bool = True) -> None:
     await _memory(console, hours)
 
 
-class _Sim:
-    """The simulator endpoints, as the bench's own small client."""
-
-    def __init__(self, base_url: str, password: str) -> None:
-        import httpx
-
-        token = httpx.post(
-            f"{base_url}/v1/auth/token",
-            data={"username": "demo-sim", "password": password},
-            timeout=30,
-        ).json()["access_token"]
-        self._client = httpx.Client(
-            base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-        )
-
-    def autopilot(self, enabled: bool, speed: float = 1.0) -> None:
-        self._client.put("/v1/sim/autopilot", json={"enabled": enabled, "speed": speed})
-
-    def close(self) -> None:
-        self._client.close()
+def _sim(base_url: str, password: str) -> SimClient:
+    return SimClient(base_url, client_for(base_url, login(base_url, "demo-sim", password)))
 
 
 #: Chromium's performance.memory is otherwise rounded and refreshed only every 20 minutes, which
