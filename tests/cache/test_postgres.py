@@ -9,6 +9,7 @@ from cache_event_log import EventLog
 
 from console.cache.store import Cache
 from console.domain.fold import fold
+from console.domain.model import Aed, AedAccess, AedStatus
 from tests.support.postgres import PgDatabase, postgres_available
 
 pytestmark = pytest.mark.postgres
@@ -38,6 +39,12 @@ async def test_the_cache_on_postgresql(pg_url: str) -> None:
         assert [m.id for m in await cache.open_missions()] == ["m-1"]
         assert await cache.busy_runner_ids() == {"m-1-r1"}
         assert (await cache.ingest(log.events)).duplicates == log.seq
+        register = [
+            Aed(f"aed-{n}", 55.5 + n / 10, 10.5, f"Vej {n}", AedAccess.ALWAYS, None, status)
+            for n, status in enumerate(AedStatus)
+        ]
+        await cache.replace_aeds(reversed(register), '"v1"')
+        assert await cache.aeds() == register  # streamed in batches, decoded in a thread
     finally:
         await cache.close()
     reopened = await Cache.open(pg_url)
