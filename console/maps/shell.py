@@ -11,7 +11,7 @@ therefore keeps the page it made in the user's cache directory, named by a diges
 the page is made from (this module's source, the versions of the libraries that write it, and
 the configuration: styles, texts, zooms, tiles), so a start with the same inputs reads it back
 without importing folium, and any change of input makes a new page instead of reusing a stale
-one.
+one (:mod:`console.maps.disk_cache` keeps the file; the basemap script is kept the same way).
 
 The page carries a Content-Security-Policy that allows only the package's scripts and the exact
 inline scripts folium wrote (by hash): should text from the API ever reach the DOM as HTML by
@@ -22,7 +22,6 @@ with ``textContent`` in the first place; the policy is the second wall.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import importlib.util
 import json
@@ -35,8 +34,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-import platformdirs
-
 from console.maps.basemap import (
     GEONAMES_CREDIT,
     MAX_ZOOM,
@@ -44,9 +41,9 @@ from console.maps.basemap import (
     OSM_CREDIT,
     plain_text_credit,
 )
+from console.maps.disk_cache import DigestCache, user_cache_dir
 from console.maps.scheme import APP_ORIGIN, SCHEME, app_url
 from console.maps.style import page_styles
-from console.ui.data_dirs import APP_NAME
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +88,6 @@ LAYERS: Final = (
 BUILDER_LIBRARIES: Final = ("folium", "branca", "jinja2", "markupsafe")
 #: Cached pages kept (one per tile setting and language in use, and the last few versions).
 CACHE_KEEP: Final = 8
-#: First line of a cached page file: the digest of its inputs, then the SHA-256 of the page.
-_CACHE_HEADER = re.compile(r"^amk-map-shell ([0-9a-f]{64}) ([0-9a-f]{64})\n")
 
 #: The package's files the page links to (served under ``amk-map://app/``).
 _LEAFLET_JS: Final = "/vendor/leaflet/leaflet.js"
@@ -264,7 +259,7 @@ def _render(tiles: TileLayerConfig | None, config: dict[str, Any]) -> str:
 def default_cache_dir() -> Path:
     """Where pages are kept between runs: the user's cache directory (it is derived data, the
     same for every ``--data-dir``, and safe to delete)."""
-    return platformdirs.user_cache_path(APP_NAME, appauthor=False) / "map-shell"
+    return user_cache_dir("map-shell")
 
 
 @cache
@@ -349,64 +344,27 @@ def build_page(tiles: TileLayerConfig | None = None, *, cache_dir: Path | None =
     return page
 
 
-def _cache_file(folder: Path, digest: str) -> Path:
-    return folder / f"map-shell-{digest}.html"
+def _disk_cache(folder: Path) -> DigestCache:
+    return DigestCache(folder, "map-shell", ".html", CACHE_KEEP, "the map page")
 
 
 def _read_cached(folder: Path, digest: str, tile_origin: str | None) -> str | None:
     """The cached page with this digest, or None when there is none or it is not intact."""
-    path = _cache_file(folder, digest)
+    data = _disk_cache(folder).read(digest)
+    if data is None:
+        return None
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        log.info("map page cache %s unreadable (%s); making the page again", path, exc)
-        return None
-    header = _CACHE_HEADER.match(text)
-    page = text[header.end() :] if header else ""
-    if (
-        header is None
-        or header.group(1) != digest
-        or header.group(2) != hashlib.sha256(page.encode("utf-8")).hexdigest()
-    ):
-        log.info("map page cache %s is not intact; making the page again", path)
+        page = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        log.info("map page cache in %s unreadable (%s); making the page again", folder, exc)
         return None
     try:
         check_offline(page, tile_origin)
     except ShellError as exc:
-        log.info("map page cache %s refused (%s); making the page again", path, exc)
+        log.info("map page cache in %s refused (%s); making the page again", folder, exc)
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # recently used: kept when older pages are pruned
     return page
 
 
 def _write_cached(folder: Path, digest: str, page: str) -> None:
-    """Write atomically (two consoles may start at once), then prune the least recently used."""
-    path = _cache_file(folder, digest)
-    body = hashlib.sha256(page.encode("utf-8")).hexdigest()
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(f"amk-map-shell {digest} {body}\n{page}".encode())
-        os.replace(partial, path)
-    except OSError as exc:
-        log.warning(
-            "could not keep the map page in %s (%s); the next start makes it again", folder, exc
-        )
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-        return
-    _prune(folder)
-
-
-def _prune(folder: Path) -> None:
-    try:
-        kept = sorted(
-            folder.glob("map-shell-*.html"), key=lambda p: p.stat().st_mtime_ns, reverse=True
-        )
-        for old in kept[CACHE_KEEP:]:
-            old.unlink(missing_ok=True)
-    except OSError as exc:
-        log.info("could not prune the map page cache in %s (%s)", folder, exc)
+    _disk_cache(folder).write(digest, page.encode("utf-8"))
