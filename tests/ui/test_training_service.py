@@ -16,6 +16,11 @@ import pytest
 from console.ui.training_service import TrainingService, TrainingServiceError, launch_command
 
 
+def proc_argv(pid: int) -> list[str]:
+    """The arguments ``ps`` shows for ``pid`` (Linux)."""
+    return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -43,7 +48,7 @@ async def test_start_answer_and_stop(tmp_path: Path) -> None:
     assert url.startswith("http://127.0.0.1:")
     assert service.pid is not None
     # What ps shows: the service by its name with the issue's arguments, and no password.
-    argv = Path(f"/proc/{service.pid}/cmdline").read_bytes().decode().split("\0")
+    argv = proc_argv(service.pid)
     assert Path(argv[1]).name == "amk-dispatchd"
     assert argv[2:6] == ["serve", "--simulate", "--autopilot", "1"]
     assert not any(service.password in arg for arg in argv)
