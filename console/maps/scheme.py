@@ -12,16 +12,27 @@ the ``QApplication`` exists; importing :mod:`console.maps` does that.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable
-from functools import cache
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Final
 
+import shiboken6
 import xstatic.pkg.leaflet
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QFile, QIODevice, QObject
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QFile,
+    QIODevice,
+    QObject,
+    Signal,
+)
 from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInfo,
     QWebEngineUrlRequestInterceptor,
@@ -144,8 +155,27 @@ def _mime(path: str) -> str:
 # --------------------------------------------------------------------------- the handler
 
 
+#: Files whose making is Python work too long for the GUI thread (the basemap: reading its
+#: cache, or placing the town labels when its inputs changed): each handler starts making
+#: them in a worker thread when it is created, and answers their requests when they are done.
+PREPARED_FILES: Final = ("/data/basemap.js",)
+
+
+@cache
+def _worker() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="amk-map-files")
+
+
 class MapSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Answers ``amk-map:`` requests from the fixed table, the page's HTML and MBTiles."""
+    """Answers ``amk-map:`` requests from the fixed table, the page's HTML and MBTiles.
+
+    A request for one of :data:`PREPARED_FILES` that is not ready yet is kept and answered
+    when the worker is done, so the GUI thread never waits for it: the window stays live and
+    the page's other requests and its web channel go on meanwhile.
+    """
+
+    #: A prepared file is done (emitted from the worker thread, received in the GUI thread).
+    _prepared = Signal(str)
 
     def __init__(self, index_html: str, tiles: MbTiles | None, parent: QObject | None) -> None:
         super().__init__(parent)
@@ -153,6 +183,24 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
         self._tiles = tiles
         self._cache: dict[str, bytes] = {}
         self.tiles_served = 0
+        self._waiting: dict[str, list[QWebEngineUrlRequestJob]] = {}
+        self._futures: dict[str, Future[bytes]] = {}
+        self._prepared.connect(self._answer_waiting)
+        for path in PREPARED_FILES:
+            future = _worker().submit(static_files()[path])
+            future.add_done_callback(partial(self._tell_prepared, path))
+            self._futures[path] = future
+
+    def _tell_prepared(self, path: str, _future: Future[bytes]) -> None:
+        """In the worker thread: hand over to the GUI thread (the handler may be gone by now)."""
+        if shiboken6.isValid(self):
+            with contextlib.suppress(RuntimeError):
+                self._prepared.emit(path)
+
+    def _answer_waiting(self, path: str) -> None:
+        for job in self._waiting.pop(path, []):
+            if shiboken6.isValid(job):
+                self._answer_app(job, path)
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         url = job.requestUrl()
@@ -179,7 +227,20 @@ class MapSchemeHandler(QWebEngineUrlSchemeHandler):
             return
         data = self._cache.get(path)
         if data is None:
-            data = self._cache[path] = reader()
+            future = self._futures.get(path)
+            if future is None:
+                data = reader()
+            elif not future.done():
+                self._waiting.setdefault(path, []).append(job)
+                return
+            else:
+                try:
+                    data = future.result()
+                except Exception:
+                    log.exception("the map file %s could not be made", path)
+                    job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+                    return
+            self._cache[path] = data
         self._reply(job, _mime(path), data)
 
     def _answer_tile(self, job: QWebEngineUrlRequestJob, path: str) -> None:
