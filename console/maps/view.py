@@ -8,6 +8,12 @@ event loop, so a burst of 1,000 position updates is one call, not 1,000. Argumen
 The view also keeps the last state it sent (incidents, responders, AEDs, preview). If the page's
 renderer process dies, the page is reloaded and that state is sent again, so the map comes back
 as it was instead of empty.
+
+The page's words and the items' (states, tasks, distances) are in the language of the translator
+installed when they were made. On ``QEvent.LanguageChange`` the view sends the page's words again
+(:func:`~console.maps.payload.texts_op`) and every item it shows, made again from what it was
+made from, so the map switches language at once; a reload sends the words first for the same
+reason (the page's own configuration is the one made when the view was built).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
@@ -44,6 +50,7 @@ from console.maps.payload import (
     position_rows,
     responder_items,
     runner_items,
+    texts_op,
 )
 from console.maps.scheme import (
     INDEX_URL,
@@ -106,6 +113,10 @@ class MapView(QWidget):
         # What has been sent, for a replay after a renderer crash.
         self._incidents: dict[str, Json] = {}
         self._responders: dict[str, dict[str, Json]] = {}
+        #: What each mission's responder items were made from, to make them in a new language.
+        self._responder_sources: dict[str, tuple[list[Responder], dict[str, datetime | None]]] = {}
+        #: What the runner preview was made from (centre, radius, runners), likewise.
+        self._runner_sources: tuple[float, float, float, list[Runner]] | None = None
         self._aeds: dict[str, Aed] = {}
         self._availability: dict[str, AedAvailability] = {}
         self._runners: Json | None = None
@@ -185,7 +196,9 @@ class MapView(QWidget):
         :func:`console.domain.eta.expected_arrival`); missing ones show as "—".
         """
         check_id(mission_id, "mission_id")
+        responders = list(responders)
         items = responder_items(responders, etas)
+        self._responder_sources[mission_id] = (responders, dict(etas or {}))
         self._responders[mission_id] = {item["id"]: dict(item) for item in items}
         self._send({"op": "responders", "mission": mission_id, "items": items})
 
@@ -221,6 +234,7 @@ class MapView(QWidget):
         check_id(mission_id, "mission_id")
         self._incidents.pop(mission_id, None)
         self._responders.pop(mission_id, None)
+        self._responder_sources.pop(mission_id, None)
         self._send({"op": "clear_mission", "mission": mission_id})
 
     # ------------------------------------------------------------------ AEDs
@@ -263,7 +277,9 @@ class MapView(QWidget):
         self, lat: float, lon: float, radius_m: float, runners: Iterable[Runner]
     ) -> None:
         """Show active runners around a point before an alert, marking those it would reach."""
+        runners = list(runners)
         items = runner_items(runners, lat, lon, radius_m)
+        self._runner_sources = (lat, lon, radius_m, runners)
         op: Json = {
             "op": "runners",
             "centre": {"lat": lat, "lon": lon, "radius_m": radius_m},
@@ -274,6 +290,7 @@ class MapView(QWidget):
 
     def clear_runner_preview(self) -> None:
         self._runners = None
+        self._runner_sources = None
         self._send({"op": "runners", "centre": None, "items": []})
 
     def fit_incident(self, mission_id: str | None = None) -> None:
@@ -358,21 +375,69 @@ class MapView(QWidget):
             self._send(op)
         self._page.load(QUrl(INDEX_URL))
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """The page's words and every item shown, again, in the language installed now.
+
+        The selection is not sent again: the page keeps it by id, and selecting anew would
+        move the map.
+        """
+        self._send(texts_op())
+        for op in self._remade_items():
+            self._send(op)
+
     def _replay(self) -> list[Json]:
+        """Everything the page showed, for a freshly loaded page: its words first (its own
+        configuration is the one made when this view was built, perhaps in another language),
+        then the items, then the selection."""
+        ops: list[Json] = [texts_op(), *self._remade_items()]
+        if self._selection is not None:
+            ops.append({key: value for key, value in self._selection.items() if key != "seq"})
+        return ops
+
+    def _remade_items(self) -> list[Json]:
+        """Ops for every item shown, made again now (so in the installed language), which
+        also become the state kept for the next replay."""
         ops: list[Json] = []
         if self._aeds:
             aeds = list(self._aeds.values())
             ops.append(
                 {"op": "aeds", **aed_columns(aeds, [self._availability[a.id] for a in aeds])}
             )
-        for item in self._incidents.values():
+        for mission_id, item in list(self._incidents.items()):
+            item = incident_item(
+                mission_id,
+                item["lat"],
+                item["lon"],
+                item["radius_m"],
+                item["address"],
+                item["note"],
+            )
+            self._incidents[mission_id] = item
             ops.append({"op": "incident", "item": item})
-        for mission_id, riders in self._responders.items():
+        for mission_id, riders in list(self._responders.items()):
+            source = self._responder_sources.get(mission_id)
+            if source is not None:
+                remade = {item["id"]: dict(item) for item in responder_items(*source)}
+                for runner_id, item in remade.items():
+                    moved = riders.get(runner_id)
+                    if moved is not None:  # positions sent since the items were made
+                        item["lat"], item["lon"] = moved["lat"], moved["lon"]
+                riders = self._responders[mission_id] = remade
             ops.append({"op": "responders", "mission": mission_id, "items": list(riders.values())})
+        if self._runner_sources is not None:
+            lat, lon, radius_m, runners = self._runner_sources
+            self._runners = {
+                "op": "runners",
+                "centre": {"lat": lat, "lon": lon, "radius_m": radius_m},
+                "items": runner_items(runners, lat, lon, radius_m),
+            }
         if self._runners is not None:
             ops.append({key: value for key, value in self._runners.items() if key != "seq"})
-        if self._selection is not None:
-            ops.append({key: value for key, value in self._selection.items() if key != "seq"})
         return ops
 
     @staticmethod

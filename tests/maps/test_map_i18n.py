@@ -1,9 +1,10 @@
 """The map in Danish and in English: every word on the page follows the installed translator.
 
 The application builds its map view before the translator is installed (the page loads while
-the rest starts), so the page's words must also arrive after it: a ``texts`` delta
-(:func:`console.maps.payload.texts_op`) puts them in the chosen language. A view built after
-the translator has them in its configuration from the start.
+the rest starts), so the page's words must also arrive after it: on ``LanguageChange`` the view
+sends a ``texts`` delta (:func:`console.maps.payload.texts_op`) and makes every item it shows
+again, so the page and its popups are in the chosen language at once; a reloaded page gets the
+words first. A view built after the translator has them in its configuration from the start.
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ from pathlib import Path
 
 import map_scene as scene
 import pytest
-from map_harness import LogProblems, close_view, js_json, open_view, run_js, wait_until
+from map_harness import (
+    LogProblems,
+    close_view,
+    js_json,
+    open_view,
+    page_state,
+    run_js,
+    wait_until,
+)
 from PySide6.QtCore import QEvent, QObject, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from console.domain.model import Aed, AedAccess, AedStatus
 from console.maps import MapView
-from console.maps.payload import texts_op
 from console.ui import i18n
 
 _AEDS = (
@@ -129,7 +137,9 @@ def _popup(view: MapView, kind: str, item_id: str, mission_id: str = "") -> str:
     return str(text)
 
 
-def _assert_page_in(view: MapView, lang: str) -> None:
+def _assert_page_in(view: MapView, lang: str, *, shown: scene.Mission | None = None) -> None:
+    """The page's words and its popups in ``lang``; the items are sent now unless ``shown``
+    (then the ones on the page already are read)."""
     want = EXPECTED[lang]
     legend = run_js(view, LEGEND)
     for text in want["legend"]:
@@ -137,7 +147,7 @@ def _assert_page_in(view: MapView, lang: str) -> None:
     assert js_json(view, ACTIONS) == want["actions"]
     layers = js_json(view, LAYERS)
     assert set(want["layers"]) <= set(layers), layers
-    mission = _show_everything(view)
+    mission = shown or _show_everything(view)
     popups = {
         "responder": _popup(view, "responder", mission.responders[0].runner_id, mission.id),
         "incident": _popup(view, "incident", mission.id, mission.id),
@@ -150,8 +160,9 @@ def _assert_page_in(view: MapView, lang: str) -> None:
     everything = legend + " ".join(layers) + " ".join(popups.values())
     for english in want["english"]:
         assert english not in everything, (lang, english)
-    view.clear_mission(mission.id)
-    view.clear_runner_preview()
+    if shown is None:
+        view.clear_mission(mission.id)
+        view.clear_runner_preview()
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
@@ -167,36 +178,80 @@ def test_a_map_built_after_the_translator_speaks_its_language(
     assert not map_problems.take()
 
 
-class _TextsOnLanguageChange(QObject):
-    """What MapView is to do itself on ``QEvent.LanguageChange``: send the page's words again."""
+class _LanguageChanges(QObject):
+    """Counts the ``LanguageChange`` events the view got (it handles them itself)."""
 
     def __init__(self, view: MapView) -> None:
         super().__init__(view)
-        self.view = view
-        self.sent = 0
+        self.seen = 0
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LanguageChange:
-            self.view._send(texts_op())
-            self.sent += 1
+            self.seen += 1
         return False
 
 
-def test_a_map_built_before_the_translator_takes_its_words_from_the_texts_delta(
+def _language_changed(view: MapView) -> _LanguageChanges:
+    hook = _LanguageChanges(view)
+    view.installEventFilter(hook)
+    return hook
+
+
+def test_a_map_built_before_the_translator_takes_its_words_on_the_language_change(
     install: Install, map_problems: LogProblems
 ) -> None:
     view = open_view()  # as the application does: the page loads before the translator
     try:
-        hook = _TextsOnLanguageChange(view)
-        view.installEventFilter(hook)
+        hook = _language_changed(view)
         assert "Responders (number = rank)" in run_js(view, LEGEND)
         collapsed = run_js(view, "document.querySelector('.amk-legend').className")
         install("da")  # Qt sends LanguageChange to every top-level widget
-        wait_until(lambda: hook.sent > 0, what="the LanguageChange event")
+        wait_until(lambda: hook.seen > 0, what="the LanguageChange event")
         _assert_page_in(view, "da")
         assert run_js(view, "document.querySelector('.amk-legend').className") == collapsed
         assert run_js(view, "document.querySelectorAll('.amk-legend').length") == 1
         assert run_js(view, "document.querySelectorAll('.amk-actions').length") == 1
+    finally:
+        close_view(view)
+    assert not map_problems.take()
+
+
+def test_items_shown_before_a_language_change_are_made_again_in_the_new_language(
+    install: Install, map_problems: LogProblems
+) -> None:
+    view = open_view()
+    try:
+        hook = _language_changed(view)
+        mission = _show_everything(view)
+        moved = mission.responders[0]
+        view.update_responder_positions(mission.id, [(moved.runner_id, 55.7123, 12.4711)])
+        _assert_page_in(view, "en", shown=mission)
+        install("da")
+        wait_until(lambda: hook.seen > 0, what="the LanguageChange event")
+        _assert_page_in(view, "da", shown=mission)
+        # Made again from the responders, but where they were last moved to, not back.
+        wait_until(lambda: page_state(view)["pendingMoves"] == 0, what="the moves applied")
+        rider = page_state(view)["missions"][mission.id][moved.runner_id]
+        assert (rider["lat"], rider["lon"]) == pytest.approx((55.7123, 12.4711))
+    finally:
+        close_view(view)
+    assert not map_problems.take()
+
+
+def test_a_reloaded_page_gets_the_words_of_the_language_installed_now(
+    install: Install, map_problems: LogProblems
+) -> None:
+    """After a renderer crash the page is loaded with the configuration the view was built
+    with (English here); the replay sends the words first, so it comes back in Danish."""
+    view = open_view()
+    try:
+        hook = _language_changed(view)
+        install("da")
+        wait_until(lambda: hook.seen > 0, what="the LanguageChange event")
+        mission = _show_everything(view)
+        view.reload()
+        wait_until(lambda: view.is_ready, 20.0, "the reloaded page")
+        _assert_page_in(view, "da", shown=mission)
     finally:
         close_view(view)
     assert not map_problems.take()
