@@ -7,7 +7,7 @@
  *
  * Safety rule: text that came from the API (addresses, notes, aliases) is only ever placed with
  * textContent. innerHTML is used for marker icons, and those strings are built from this
- * file's constants, the style table and numbers only (see svg*, clusterIcon).
+ * file's constants, the style table and numbers only (see svg*, clusterSvg).
  *
  * Words: this file holds none the dispatcher reads. They come translated from Python in the
  * configuration (cfg.styles.texts, the legend rows in cfg.styles) or later in a 'texts' delta,
@@ -44,7 +44,11 @@
   var metrics = {
     readyMs: null, lastAedsMs: null, lastAedsDrawnMs: null, lastAedsDrawnEpochMs: null,
     lastApplyMs: null, lastApplyStartEpochMs: null, frames: 0, frameMs: 0, lastFrameMs: null,
-    movesApplied: 0
+    movesApplied: 0,
+    // The AED layer's work: levels grouped, renders, elements made, redrawn (look), refigured
+    // (a group's count or share), and taken out of view.
+    aedLevelBuilds: 0, aedRenders: 0, aedNodesCreated: 0, aedNodesRestyled: 0, aedNodesUpdated: 0,
+    aedNodesReleased: 0
   };
 
   function epochMs() { return performance.timeOrigin + performance.now(); }
@@ -171,37 +175,6 @@
     return icon;
   }
 
-  var aedIcons = {};
-  function aedIcon(availability, pinned) {
-    var key = availability + (pinned ? '|pinned' : '');
-    var icon = aedIcons[key];
-    if (icon) { return icon; }
-    var style = cfg.styles.aeds[availability];
-    if (!style) { throw new Error('unknown AED availability ' + availability); }
-    var size = pinned ? 22 : 16;
-    icon = L.divIcon({
-      className: 'amk-aed' + (pinned ? ' amk-aed-pinned' : ''), html: svgAed(style, size),
-      iconSize: [size, size], iconAnchor: [size / 2, size / 2], popupAnchor: [0, -size / 2]
-    });
-    aedIcons[key] = icon;
-    return icon;
-  }
-
-  function clusterIcon(count, usable) {
-    var size = count < 10 ? 22 : count < 100 ? 26 : count < 1000 ? 30 : 36;
-    var h = size / 2, r = h - 2, circ = 2 * Math.PI * r;
-    var share = count > 0 ? usable / count : 0;
-    var green = colourOf(cfg.styles.aeds.always);
-    var grey = colourOf(cfg.styles.aeds.closed_now);
-    var svg = '<svg xmlns="' + SVG_NS + '" width="' + size + '" height="' + size + '">' +
-      '<circle cx="' + h + '" cy="' + h + '" r="' + r + '" fill="#0F1A24" stroke="' + grey + '" stroke-width="2.5"/>' +
-      '<circle cx="' + h + '" cy="' + h + '" r="' + r + '" fill="none" stroke="' + green + '" stroke-width="2.5" ' +
-      'stroke-dasharray="' + (share * circ).toFixed(2) + ' ' + circ.toFixed(2) + '" transform="rotate(-90 ' + h + ' ' + h + ')"/>' +
-      '<text x="' + h + '" y="' + (h + 3.5) + '" text-anchor="middle" class="amk-cluster-count">' + String(count | 0) + '</text>' +
-      '</svg>';
-    return L.divIcon({ className: 'amk-cluster', html: svg, iconSize: [size, size], iconAnchor: [h, h] });
-  }
-
   // ------------------------------------------------------------------ basemap
 
   function drawBasemap() {
@@ -254,8 +227,6 @@
     ids: [], lat: [], lon: [], x: [], y: [], avail: [], address: [], access: [], hours: [],
     index: new Map(), labels: {}
   };
-  var clusterCache = {};
-  var aedMarkers = new Map();   // key -> marker
   // AEDs a responder is fetching right now: always drawn on their own (never inside a group),
   // so the route's middle point is a visible AED the dispatcher can click.
   var pinned = new Set();
@@ -307,11 +278,12 @@
       aeds.avail[i] = avail[i]; aeds.address[i] = op.address[i]; aeds.access[i] = access[i]; aeds.hours[i] = hours[i];
     }
     updatePinnedQuietly();
-    clusterCache = {};
+    levels = {};  // a new register: the only time every level is grouped again
     var tIndex = performance.now();
-    clustersAt(map.getZoom());
+    if (map.getZoom() < cfg.unclusterZoom) { levelAt(map.getZoom()); }
     var tCluster = performance.now();
-    renderAeds(true);
+    renderAeds();
+    refreshOpenPopup();
     var t1 = performance.now();
     metrics.lastAedsParts = { index: tIndex - t0, cluster: tCluster - tIndex, render: t1 - tCluster };
     metrics.lastAedsMs = t1 - t0;
@@ -325,6 +297,8 @@
     });
   }
 
+  // Changed or new AEDs (a status change, mostly): each is moved within the groups of the
+  // levels grouped so far, or only recounted there; nothing is grouped again.
   function upsertAeds(items) {
     items.forEach(function (item) {
       var i = aeds.index.get(item.id);
@@ -332,13 +306,22 @@
         i = aeds.ids.length;
         aeds.ids.push(item.id);
         aeds.index.set(item.id, i);
+        setAedAt(i, item.lat, item.lon, item.availability, item.address, item.access, item.hours);
+        eachLevel(function (level) { joinLevel(level, i); });
+      } else {
+        var x = aeds.x[i], y = aeds.y[i], wasUsable = usable(aeds.avail[i]);
+        setAedAt(i, item.lat, item.lon, item.availability, item.address, item.access, item.hours);
+        if (aeds.x[i] !== x || aeds.y[i] !== y) {
+          eachLevel(function (level) { leaveLevel(level, i); joinLevel(level, i); });
+        } else if (usable(aeds.avail[i]) !== wasUsable) {
+          recountAed(i);
+        }
       }
-      setAedAt(i, item.lat, item.lon, item.availability, item.address, item.access, item.hours);
       if (item.availability_label) { aeds.labels[item.availability] = item.availability_label; }
     });
-    updatePinnedQuietly();
-    clusterCache = {};
-    renderAeds(true);
+    updatePinned(false);
+    renderAeds();
+    refreshOpenPopup();
     refreshLinks();
   }
 
@@ -347,131 +330,304 @@
       var i = aeds.index.get(op.ids[k]);
       if (i === undefined) { continue; }
       if (!cfg.styles.aeds[op.availability[k]]) { throw new Error('unknown AED availability ' + op.availability[k]); }
+      var was = usable(aeds.avail[i]);
       aeds.avail[i] = op.availability[k];
+      if (usable(aeds.avail[i]) !== was) { recountAed(i); }
     }
-    clusterCache = {};
-    renderAeds(true);
+    renderAeds();
+    refreshOpenPopup();
   }
 
   function usable(avail) { return avail === 'always' || avail === 'open_now'; }
 
+  // ---- groups per zoom level
+  //
   // Greedy grid clustering (like Leaflet.markercluster's, one level at a time): a point joins
-  // the nearest cluster seed within R pixels among the 3x3 neighbouring cells, else seeds one.
-  function clustersAt(zoom) {
-    var cached = clusterCache[zoom];
-    if (cached) { return cached; }
-    var scale = Math.pow(2, zoom), R = cfg.clusterRadiusPx, R2 = R * R;
-    var grid = new Map(), out = [];
-    var n = aeds.ids.length;
-    var SPAN = 4194304; // 2^22 cells per axis: more than 256 * 2^18 / R
-    for (var i = 0; i < n; i++) {
-      if (pinned.has(i)) { continue; }
-      var px = aeds.x[i] * scale, py = aeds.y[i] * scale;
-      var gx = Math.floor(px / R), gy = Math.floor(py / R);
-      var best = null, bestD = R2;
-      for (var dx = -1; dx <= 1; dx++) {
-        for (var dy = -1; dy <= 1; dy++) {
-          var cell = grid.get((gx + dx) * SPAN + (gy + dy));
-          if (!cell) { continue; }
-          for (var c = 0; c < cell.length; c++) {
-            var cl = cell[c], ex = cl.sx - px, ey = cl.sy - py, d = ex * ex + ey * ey;
-            if (d <= bestD) { bestD = d; best = cl; }
-          }
+  // the nearest group seed within R pixels among the 3x3 neighbouring cells, else seeds one.
+  // A level is grouped once, the first time the map shows that zoom, over every AED: the
+  // groups are geometry only. What a group shows (how many, how many usable now, where their
+  // middle is) leaves out pinned AEDs and is recounted for the one group an AED's change
+  // touches, so a status change or a responder's AED never groups a level again.
+
+  var levels = {};              // zoom -> {scale, clusters, grid, of: AED index -> cluster id}
+  var SPAN = 4194304;           // 2^22 cells per axis: more than 256 * 2^18 / R
+
+  function eachLevel(fn) { Object.keys(levels).forEach(function (z) { fn(levels[z]); }); }
+
+  function joinLevel(level, i) {
+    var px = aeds.x[i] * level.scale, py = aeds.y[i] * level.scale, R = cfg.clusterRadiusPx;
+    var gx = Math.floor(px / R), gy = Math.floor(py / R);
+    var best = null, bestD = R * R;
+    for (var dx = -1; dx <= 1; dx++) {
+      for (var dy = -1; dy <= 1; dy++) {
+        var cell = level.grid.get((gx + dx) * SPAN + (gy + dy));
+        if (!cell) { continue; }
+        for (var c = 0; c < cell.length; c++) {
+          var cl = cell[c], ex = cl.sx - px, ey = cl.sy - py, d = ex * ex + ey * ey;
+          if (d <= bestD) { bestD = d; best = cl; }
         }
       }
-      if (best === null) {
-        best = { sx: px, sy: py, seed: i, n: 0, usable: 0, mx: 0, my: 0,
-                 minX: px, minY: py, maxX: px, maxY: py, members: [] };
-        var key = gx * SPAN + gy;
-        var list = grid.get(key);
-        if (list) { list.push(best); } else { grid.set(key, [best]); }
-        out.push(best);
-      }
+    }
+    if (best === null) {
+      best = { id: level.clusters.length, sx: px, sy: py, cell: gx * SPAN + gy, n: 0, usable: 0,
+               mx: 0, my: 0, minX: px, minY: py, maxX: px, maxY: py, members: [], dead: false };
+      level.clusters.push(best);
+      var list = level.grid.get(best.cell);
+      if (list) { list.push(best); } else { level.grid.set(best.cell, [best]); }
+    }
+    best.members.push(i);
+    level.of[i] = best.id;
+    if (px < best.minX) { best.minX = px; } if (px > best.maxX) { best.maxX = px; }
+    if (py < best.minY) { best.minY = py; } if (py > best.maxY) { best.maxY = py; }
+    if (!pinned.has(i)) {
       best.n += 1;
       if (usable(aeds.avail[i])) { best.usable += 1; }
-      best.mx += px; best.my += py;
-      if (px < best.minX) { best.minX = px; } if (px > best.maxX) { best.maxX = px; }
-      if (py < best.minY) { best.minY = py; } if (py > best.maxY) { best.maxY = py; }
-      if (best.members.length < 2) { best.members.push(i); }
+      best.mx += aeds.x[i]; best.my += aeds.y[i];
     }
-    out.forEach(function (cl) { cl.cx = cl.mx / cl.n / scale; cl.cy = cl.my / cl.n / scale; });
-    clusterCache[zoom] = out;
-    return out;
+  }
+
+  // AED i leaves its group (it moved); a group left empty goes. Its extent is not narrowed.
+  function leaveLevel(level, i) {
+    var cl = level.clusters[level.of[i]];
+    var at = cl.members.indexOf(i);
+    if (at >= 0) { cl.members.splice(at, 1); }
+    if (cl.members.length > 0) { recount(cl); return; }
+    cl.dead = true; cl.n = 0; cl.usable = 0;
+    var list = level.grid.get(cl.cell);
+    list.splice(list.indexOf(cl), 1);
+    if (list.length === 0) { level.grid.delete(cl.cell); }
+  }
+
+  // In members' order, as joinLevel summed them: a group recounted after a pin and an unpin
+  // has exactly the figures it had before.
+  function recount(cl) {
+    var n = 0, use = 0, mx = 0, my = 0, members = cl.members;
+    for (var k = 0; k < members.length; k++) {
+      var i = members[k];
+      if (pinned.has(i)) { continue; }
+      n += 1;
+      if (usable(aeds.avail[i])) { use += 1; }
+      mx += aeds.x[i]; my += aeds.y[i];
+    }
+    cl.n = n; cl.usable = use; cl.mx = mx; cl.my = my;
+  }
+
+  function recountAed(i) {
+    eachLevel(function (level) { recount(level.clusters[level.of[i]]); });
+  }
+
+  function levelAt(zoom) {
+    var level = levels[zoom];
+    if (level) { return level; }
+    level = { scale: Math.pow(2, zoom), clusters: [], grid: new Map(), of: new Array(aeds.ids.length) };
+    for (var i = 0; i < aeds.ids.length; i++) { joinLevel(level, i); }
+    levels[zoom] = level;
+    metrics.aedLevelBuilds += 1;
+    return level;
+  }
+
+  function loneMember(cl) {
+    for (var k = 0; k < cl.members.length; k++) {
+      if (!pinned.has(cl.members[k])) { return cl.members[k]; }
+    }
+    return cl.members[0];
   }
 
   function unproject(x, y) { return L.CRS.EPSG3857.pointToLatLng(L.point(x, y), 0); }
 
-  function wantedAedMarkers() {
-    var zoom = map.getZoom();
-    var bounds = map.getBounds().pad(0.25);
-    var wanted = new Map();
-    if (!groups.aeds || !map.hasLayer(groups.aeds)) { return wanted; }
-    pinned.forEach(function (p) {
-      if (bounds.contains([aeds.lat[p], aeds.lon[p]])) {
-        wanted.set('p|' + aeds.ids[p] + '|' + aeds.avail[p], { single: p, pinned: true });
-      }
-    });
+  // ---- drawing: one element per AED or group in view, kept and reused
+  //
+  // The AEDs are not Leaflet markers: one layer holds a plain element per AED or group in
+  // view, positioned in layer pixels (left/top, no per-marker 3D transform, so no composited
+  // layer each). A render recomputes what is in view and touches an element only where its
+  // look, figures or place changed; an element leaving the view is kept (detached) for the
+  // next one that needs the same look. Clicks are taken by the layer, by element.
+
+  var aedBox = null;            // the layer's element in the 'aeds' pane while the layer is shown
+  var aedItems = new Map();     // 'a' + AED index or 'c' + zoom + ':' + group id -> element
+  var spare = { aed: [], cluster: [] };
+  var SPARE_MAX = 400;
+  var renderGen = 0;
+  var svgCache = {};
+
+  function aedSvg(avail, size) {
+    var key = avail + '|' + size;
+    return svgCache[key] || (svgCache[key] = svgAed(cfg.styles.aeds[avail], size));
+  }
+
+  function clusterSize(count) { return count < 10 ? 22 : count < 100 ? 26 : count < 1000 ? 30 : 36; }
+
+  // The group's ring and count are filled in afterwards, as attributes and text.
+  function clusterSvg(size) {
+    var key = 'cluster|' + size;
+    if (svgCache[key]) { return svgCache[key]; }
+    var h = size / 2, r = h - 2;
+    var green = colourOf(cfg.styles.aeds.always);
+    var grey = colourOf(cfg.styles.aeds.closed_now);
+    return (svgCache[key] = '<svg xmlns="' + SVG_NS + '" width="' + size + '" height="' + size + '">' +
+      '<circle cx="' + h + '" cy="' + h + '" r="' + r + '" fill="#0F1A24" stroke="' + grey + '" stroke-width="2.5"/>' +
+      '<circle class="amk-cluster-share" cx="' + h + '" cy="' + h + '" r="' + r + '" fill="none" stroke="' + green +
+      '" stroke-width="2.5" transform="rotate(-90 ' + h + ' ' + h + ')"/>' +
+      '<text x="' + h + '" y="' + (h + 3.5) + '" text-anchor="middle" class="amk-cluster-count"></text>' +
+      '</svg>');
+  }
+
+  function takeElement(kind, look) {
+    var pool = spare[kind], el = null;
+    for (var k = pool.length - 1; k >= 0; k--) {
+      if (pool[k].__look === look) { el = pool[k]; pool.splice(k, 1); break; }
+    }
+    if (!el && pool.length) { el = pool.pop(); }
+    if (!el) {
+      el = document.createElement('div');
+      el.__look = null; el.__x = null; el.__y = null; el.__content = null;
+      metrics.aedNodesCreated += 1;
+    }
+    aedBox.appendChild(el);
+    return el;
+  }
+
+  function releaseElement(el) {
+    el.remove();
+    el.__cl = null;
+    metrics.aedNodesReleased += 1;
+    var pool = spare[el.__kind];
+    if (pool.length < SPARE_MAX) { pool.push(el); }
+  }
+
+  function place(el, lx, ly, half, zOffset) {
+    var x = Math.round(lx), y = Math.round(ly);
+    if (el.__x === x && el.__y === y) { return; }
+    el.style.left = (x - half) + 'px';
+    el.style.top = (y - half) + 'px';
+    el.style.zIndex = String(y + zOffset);
+    el.__x = x; el.__y = y;
+  }
+
+  function showSingle(i, lx, ly) {
+    var key = 'a' + i, pin = pinned.has(i), avail = aeds.avail[i];
+    var look = avail + (pin ? '|pinned' : '');
+    var el = aedItems.get(key);
+    if (!el) { el = takeElement('aed', look); el.__kind = 'aed'; aedItems.set(key, el); }
+    el.__gen = renderGen; el.__i = i;
+    var size = pin ? 22 : 16;
+    if (el.__look !== look) {
+      el.className = 'amk-aed amk-aed-item leaflet-interactive' + (pin ? ' amk-aed-pinned' : '');
+      el.style.width = el.style.height = size + 'px';
+      el.innerHTML = aedSvg(avail, size);  // trusted: style table and numbers only
+      el.__look = look; el.__x = null;
+      metrics.aedNodesRestyled += 1;
+    }
+    place(el, lx, ly, size / 2, pin ? 1000 : 0);
+  }
+
+  function showCluster(zoom, cl, lx, ly) {
+    var key = 'c' + zoom + ':' + cl.id, size = clusterSize(cl.n);
+    var el = aedItems.get(key);
+    if (!el) { el = takeElement('cluster', size); el.__kind = 'cluster'; aedItems.set(key, el); }
+    el.__gen = renderGen; el.__cl = cl; el.__zoom = zoom;
+    if (el.__look !== size) {
+      el.className = 'amk-cluster amk-aed-item leaflet-interactive';
+      el.style.width = el.style.height = size + 'px';
+      el.innerHTML = clusterSvg(size);  // trusted: style table and numbers only
+      el.__ring = el.querySelector('.amk-cluster-share');
+      el.__count = el.querySelector('.amk-cluster-count');
+      el.__look = size; el.__content = null; el.__x = null;
+      metrics.aedNodesRestyled += 1;
+    }
+    var content = cl.n + '|' + cl.usable;
+    if (el.__content !== content) {
+      var circ = 2 * Math.PI * (size / 2 - 2), share = cl.n > 0 ? cl.usable / cl.n : 0;
+      el.__ring.setAttribute('stroke-dasharray', (share * circ).toFixed(2) + ' ' + circ.toFixed(2));
+      el.__count.textContent = String(cl.n | 0);
+      el.__content = content;
+      metrics.aedNodesUpdated += 1;
+    }
+    place(el, lx, ly, size / 2, 0);
+  }
+
+  function renderAeds() {
+    if (!map || !aedBox) { return; }
+    renderGen += 1;
+    metrics.aedRenders += 1;
+    var zoom = map.getZoom(), scale = Math.pow(2, zoom);
+    var pb = map.getPixelBounds(), padX = (pb.max.x - pb.min.x) * 0.25, padY = (pb.max.y - pb.min.y) * 0.25;
+    var x0 = (pb.min.x - padX) / scale, x1 = (pb.max.x + padX) / scale;
+    var y0 = (pb.min.y - padY) / scale, y1 = (pb.max.y + padY) / scale;
+    var origin = map.getPixelOrigin(), ox = origin.x, oy = origin.y;
+    var X = aeds.x, Y = aeds.y, i;
     if (zoom >= cfg.unclusterZoom) {
-      for (var i = 0; i < aeds.ids.length; i++) {
-        if (pinned.has(i)) { continue; }
-        if (bounds.contains([aeds.lat[i], aeds.lon[i]])) {
-          wanted.set('a|' + aeds.ids[i] + '|' + aeds.avail[i], { single: i });
-        }
+      for (i = 0; i < X.length; i++) {
+        if (X[i] >= x0 && X[i] <= x1 && Y[i] >= y0 && Y[i] <= y1) { showSingle(i, X[i] * scale - ox, Y[i] * scale - oy); }
       }
-      return wanted;
-    }
-    clustersAt(zoom).forEach(function (cl) {
-      if (cl.n === 1) {
-        var j = cl.seed;
-        if (bounds.contains([aeds.lat[j], aeds.lon[j]])) {
-          wanted.set('a|' + aeds.ids[j] + '|' + aeds.avail[j], { single: j });
-        }
-        return;
-      }
-      var ll = unproject(cl.cx, cl.cy);
-      if (bounds.contains(ll)) {
-        wanted.set('c|' + zoom + '|' + cl.seed + '|' + cl.n + '|' + cl.usable, { cluster: cl, latlng: ll, zoom: zoom });
-      }
-    });
-    return wanted;
-  }
-
-  function makeAedMarker(spec) {
-    if (spec.single !== undefined) {
-      var i = spec.single, id = aeds.ids[i];
-      var marker = L.marker([aeds.lat[i], aeds.lon[i]], {
-        icon: aedIcon(aeds.avail[i], !!spec.pinned), pane: 'aeds', keyboard: false,
-        zIndexOffset: spec.pinned ? 1000 : 0
+    } else {
+      pinned.forEach(function (p) {
+        if (X[p] >= x0 && X[p] <= x1 && Y[p] >= y0 && Y[p] <= y1) { showSingle(p, X[p] * scale - ox, Y[p] * scale - oy); }
       });
-      marker.on('click', function () { openAed(id); sendItemClick('aed', id, ''); });
-      return marker;
+      var clusters = levelAt(zoom).clusters;
+      for (var c = 0; c < clusters.length; c++) {
+        var cl = clusters[c];
+        if (cl.n === 0) { continue; }
+        if (cl.n === 1) {
+          i = loneMember(cl);
+          if (X[i] >= x0 && X[i] <= x1 && Y[i] >= y0 && Y[i] <= y1) { showSingle(i, X[i] * scale - ox, Y[i] * scale - oy); }
+          continue;
+        }
+        var cx = cl.mx / cl.n, cy = cl.my / cl.n;
+        if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1) { showCluster(zoom, cl, cx * scale - ox, cy * scale - oy); }
+      }
     }
-    var cl = spec.cluster, scale = Math.pow(2, spec.zoom);
-    var cm = L.marker(spec.latlng, { icon: clusterIcon(cl.n, cl.usable), pane: 'aeds', keyboard: false });
-    cm.on('click', function () {
-      var sw = unproject(cl.minX / scale, cl.maxY / scale), ne = unproject(cl.maxX / scale, cl.minY / scale);
-      var target = Math.min(map.getBoundsZoom(L.latLngBounds(sw, ne), false, L.point(40, 40)), cfg.unclusterZoom);
-      map.setView(spec.latlng, Math.max(target, map.getZoom() + 1), { animate: false });
+    aedItems.forEach(function (el, key) {
+      if (el.__gen !== renderGen) { aedItems.delete(key); releaseElement(el); }
     });
-    return cm;
   }
 
-  function renderAeds(dataChanged) {
-    if (!map || !groups.aeds) { return; }
-    var wanted = wantedAedMarkers();
-    aedMarkers.forEach(function (marker, key) {
-      if (!wanted.has(key) || dataChanged && key.charAt(0) !== 'a') {
-        groups.aeds.removeLayer(marker);
-        aedMarkers.delete(key);
-      }
-    });
-    wanted.forEach(function (spec, key) {
-      if (aedMarkers.has(key)) { return; }
-      var marker = makeAedMarker(spec);
-      aedMarkers.set(key, marker);
-      groups.aeds.addLayer(marker);
-    });
-    if (openAedPopup !== null && dataChanged) { refreshOpenPopup(); }
+  function clusterClicked(cl, zoom) {
+    var scale = Math.pow(2, zoom);
+    var sw = unproject(cl.minX / scale, cl.maxY / scale), ne = unproject(cl.maxX / scale, cl.minY / scale);
+    var centre = unproject(cl.mx / cl.n, cl.my / cl.n);
+    var target = Math.min(map.getBoundsZoom(L.latLngBounds(sw, ne), false, L.point(40, 40)), cfg.unclusterZoom);
+    map.closePopup();
+    map.setView(centre, Math.max(target, map.getZoom() + 1), { animate: false });
+  }
+
+  function onAedClick(e) {
+    var node = e.target;
+    while (node && node !== aedBox && !node.__kind) { node = node.parentNode; }
+    if (!node || node === aedBox) { return; }
+    L.DomEvent.stopPropagation(e);  // not a click on the map as well
+    if (map.dragging && map.dragging.moved()) { return; }
+    if (node.__kind === 'aed') {
+      var id = aeds.ids[node.__i];
+      openAed(id);
+      sendItemClick('aed', id, '');
+    } else if (node.__cl) {
+      clusterClicked(node.__cl, node.__zoom);
+    }
+  }
+
+  var AedLayer = L.Layer.extend({
+    options: { pane: 'aeds' },
+    onAdd: function () {
+      aedBox = L.DomUtil.create('div', 'amk-aed-layer leaflet-zoom-hide', this.getPane());
+      L.DomEvent.on(aedBox, 'click', onAedClick);
+      renderAeds();
+    },
+    onRemove: function () {
+      L.DomEvent.off(aedBox, 'click', onAedClick);
+      L.DomUtil.remove(aedBox);
+      aedBox = null;
+      aedItems.clear();
+      spare = { aed: [], cluster: [] };
+    }
+  });
+
+  // The page's styles came again (a language change): every element is drawn afresh once.
+  function restyleAeds() {
+    svgCache = {};
+    aedItems.forEach(function (el) { el.__look = null; });
+    spare = { aed: [], cluster: [] };
+    renderAeds();
   }
 
   function aedPopup(id) {
@@ -630,13 +786,14 @@
     return before;
   }
 
-  function updatePinned() {
+  // The pinned set again; each AED pinned or released is recounted in its groups, and the
+  // AEDs drawn again if any changed (unless the caller draws them: render false).
+  function updatePinned(render) {
     var before = updatePinnedQuietly();
-    var same = before.size === pinned.size;
-    pinned.forEach(function (i) { if (!before.has(i)) { same = false; } });
-    if (same) { return; }
-    clusterCache = {};
-    renderAeds(true);
+    var changed = false;
+    pinned.forEach(function (i) { if (!before.has(i)) { changed = true; recountAed(i); } });
+    before.forEach(function (i) { if (!pinned.has(i)) { changed = true; recountAed(i); } });
+    if (changed && render !== false) { renderAeds(); }
   }
 
   function dropPendingMoves(missionId) {
@@ -959,6 +1116,7 @@
     addControls();
     legendBox.classList.toggle('amk-collapsed', collapsed);
     relabelLayers();
+    restyleAeds();
   }
 
   // ------------------------------------------------------------------ Python link
@@ -1030,10 +1188,10 @@
     drawBasemap();
     addControls();
     relabelLayers();
-    map.on('moveend zoomend', function () { renderAeds(false); });
+    groups.aeds.addLayer(new AedLayer());
+    map.on('moveend zoomend viewreset', renderAeds);
     map.on('popupopen', function (e) { openPopupNow = e.popup; });
     map.on('popupclose', function (e) { if (openPopupNow === e.popup) { openPopupNow = null; } });
-    map.on('overlayadd overlayremove', function () { renderAeds(false); });
     connectBridge();
   }
 
@@ -1061,11 +1219,22 @@
     });
     aeds.avail.forEach(function (a) { out.aeds.byAvailability[a] = (out.aeds.byAvailability[a] || 0) + 1; });
     out.aeds.pinned = [];
-    aedMarkers.forEach(function (m, key) {
-      if (key.charAt(0) === 'c') { out.aeds.clusters += 1; } else { out.aeds.markers += 1; }
-      if (key.charAt(0) === 'p') { out.aeds.pinned.push(key.split('|')[1]); }
+    aedItems.forEach(function (el, key) {
+      if (key.charAt(0) === 'c') { out.aeds.clusters += 1; return; }
+      out.aeds.markers += 1;
+      if (pinned.has(el.__i)) { out.aeds.pinned.push(aeds.ids[el.__i]); }
     });
     out.aeds.pinned.sort();
+    // The current zoom's groups over the whole country: their counts add up to the AEDs not pinned.
+    var level = map.getZoom() < cfg.unclusterZoom ? levels[map.getZoom()] : null;
+    out.aeds.level = null;
+    if (level) {
+      out.aeds.level = { groups: 0, aeds: 0, usable: 0, pinnedAll: pinned.size };
+      level.clusters.forEach(function (cl) {
+        if (cl.n === 0) { return; }
+        out.aeds.level.groups += 1; out.aeds.level.aeds += cl.n; out.aeds.level.usable += cl.usable;
+      });
+    }
     return out;
   }
 
