@@ -134,6 +134,7 @@ def _boot_element(config: dict[str, Any]) -> Any:
         _template = Template(
             """
             {% macro script(this, kwargs) %}
+                L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
                 AMK.boot({{ this._parent.get_name() }}, {{ this.config|tojson }});
             {% endmacro %}
             """
@@ -225,7 +226,8 @@ def _render(tiles: TileLayerConfig | None, config: dict[str, Any]) -> str:
         min_lon=PAN_BOUNDS[0][1],
         max_lat=PAN_BOUNDS[1][0],
         max_lon=PAN_BOUNDS[1][1],
-        control_scale=True,
+        # Metres only (the boot element adds the scale bar): nobody at AMK reads feet.
+        control_scale=False,
         zoom_control=True,
         font_size="13px",
         # Clusters and labels re-render on zoom end; fractional zoom would thrash them.

@@ -51,6 +51,14 @@ def test_page_loads_offline_and_says_ready(map_view: MapView) -> None:
     assert run_js(map_view, "L.version") == "1.9.3"
     assert run_js(map_view, "AMK_BASEMAP.towns.length") > 400
     assert map_view.interceptor.blocked == []
+    # One scale bar, in metres: a Danish dispatcher has no use for feet.
+    lines = run_js(
+        map_view,
+        "Array.from(document.querySelectorAll('.leaflet-control-scale-line'),"
+        " e => e.textContent).join('|')",
+    ).split("|")
+    assert len(lines) == 1
+    assert lines[0].endswith(("m", "km"))
 
 
 def test_incident_and_responders_arrive_as_sent(map_view: MapView) -> None:
