@@ -8,13 +8,16 @@
 
 Colours are fixed (not the palette) with text colours chosen for contrast on them, so they read
 the same in a light and a dark desktop theme.
+
+Each band sets its words in ``_retranslate`` (from ``__init__`` and on ``LanguageChange``), the
+ones built from state from the state it last showed, so a change of language reaches them at once.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from console.cache.outbox import OutboxEntry, OutboxState
@@ -32,12 +35,20 @@ class TrainingBanner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trainingBanner")
-        self.setText(
-            self.tr("TRAINING — SIMULATED · no real responders are alerted · simulated service")
-        )
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setStyleSheet(TRAINING_STYLE)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.setText(
+            self.tr("TRAINING — SIMULATED · no real responders are alerted · simulated service")
+        )
         self.setAccessibleName(self.text())
 
 
@@ -45,10 +56,18 @@ class ReadOnlyBanner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("readOnlyBanner")
-        self.setText(self.tr("READ-ONLY SESSION (supervisor): alerts cannot be raised or changed"))
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setStyleSheet(READ_ONLY_STYLE)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.setText(self.tr("READ-ONLY SESSION (supervisor): alerts cannot be raised or changed"))
         self.setAccessibleName(self.text())
 
 
@@ -59,12 +78,25 @@ class NotLiveBanner(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
+        self._shown: tuple[LinkStatus, datetime | None] | None = None
         self.hide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """The band is built from the link's state: built again from the last one shown."""
+        if self._shown is not None:
+            self.show_status(*self._shown)
 
     def show_status(self, status: LinkStatus, last_live: datetime | None) -> None:
         if status.state is LinkState.LIVE:
+            self._shown = None
             self.hide()
             return
+        self._shown = (status, last_live)
         state = texts.link_label(status.state).upper()
         since = texts.clock_text(status.since)
         parts = [self.tr("NOT LIVE — {state} since {since}").format(state=state, since=since)]
@@ -104,21 +136,33 @@ class FailedCommandBanner(QWidget):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)
         self.label.setStyleSheet(FAILED_STYLE)
-        retry = QPushButton(self.tr("Retry"))
-        retry.setObjectName("retryCommand")
-        retry.setStyleSheet("background: white; color: #b71c1c; font-weight: bold;")
-        retry.clicked.connect(lambda: self.retry.emit(self.key))
-        dismiss = QPushButton(self.tr("Dismiss"))
-        dismiss.setObjectName("dismissCommand")
-        dismiss.clicked.connect(lambda: self.dismissed.emit(self.key))
+        self._retry = QPushButton()
+        self._retry.setObjectName("retryCommand")
+        self._retry.setStyleSheet("background: white; color: #b71c1c; font-weight: bold;")
+        self._retry.clicked.connect(lambda: self.retry.emit(self.key))
+        self._dismiss = QPushButton()
+        self._dismiss.setObjectName("dismissCommand")
+        self._dismiss.clicked.connect(lambda: self.dismissed.emit(self.key))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.label, 1)
-        layout.addWidget(retry)
-        layout.addWidget(dismiss)
-        self.update_entry(entry)
+        layout.addWidget(self._retry)
+        layout.addWidget(self._dismiss)
+        self._entry = entry
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        self._retry.setText(self.tr("Retry"))
+        self._dismiss.setText(self.tr("Dismiss"))
+        self.update_entry(self._entry)
 
     def update_entry(self, entry: OutboxEntry) -> None:
+        self._entry = entry
         self.label.setText(
             self.tr("FAILED: {command} — {reason}").format(
                 command=entry.command.describe(), reason=entry.reason or ""

@@ -1,6 +1,7 @@
 """The composition root: the one place that builds the console and takes it down again.
 
-In order: the settings and the translation (before any widget), the map (its page loads while
+In order: the settings and the translation (before any widget; the window swaps it when the
+dispatcher picks another language), the map (its page loads while
 the rest starts), the training service when ``--simulate`` (in parallel with the map), the
 login, the services, the window. On the way out, the reverse: the window lets go of the
 services, background tasks are cancelled, the services close the API client and the cache,
@@ -197,7 +198,7 @@ async def running_console(
     dirs.ensure()
     store = SettingsStore(dirs.settings_file)
     settings = store.load()
-    _, translators = i18n.install(app, settings.language, dirs.translations)
+    translation = i18n.Translation(app, settings.language, dirs.translations)
 
     view = map_view or MapView()
     training: TrainingService | None = None
@@ -246,6 +247,7 @@ async def running_console(
             role=session.role,
             server=base_url,
             service_area=service_area,
+            translation=translation,
         )
         window = MainWindow(ctx, view)
         tasks.spawn(service_area.preload(AREA_PRELOAD_AFTER_S), name="service-area")
@@ -277,7 +279,7 @@ async def running_console(
             view.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QApplication.processEvents()
-        i18n.uninstall(app, translators)
+        translation.uninstall()
         if temporary is not None:
             with contextlib.suppress(OSError):
                 temporary.cleanup()

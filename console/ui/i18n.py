@@ -128,12 +128,14 @@ def install(app: QApplication, setting: str, cache_dir: Path) -> tuple[str, list
     (``%n responder(s)`` → "1 responder", "2 responders"), as Qt's documentation advises.
     """
     lang = choose_language(setting)
-    texts.use_number_language(lang)
-    map_payload.use_number_language(lang)
     ours = QTranslator(app)
     path = qm_file(lang, cache_dir)
     if not ours.load(str(path)):
         raise TranslationError(f"Qt could not load {path}")
+    # Before the translator: installing it sends LanguageChange, and what is re-rendered then
+    # must already write its numbers in the new language.
+    texts.use_number_language(lang)
+    map_payload.use_number_language(lang)
     app.installTranslator(ours)
     installed = [ours]
     if lang == "da":
@@ -150,6 +152,40 @@ def uninstall(app: QApplication, translators: list[QTranslator]) -> None:
         app.removeTranslator(translator)
     texts.use_number_language("en")
     map_payload.use_number_language("en")
+
+
+class Translation:
+    """The console's installed language, which the dispatcher may change while it runs.
+
+    Swapping the translators is all a change takes: Qt then sends ``QEvent.LanguageChange`` to
+    every widget, and each widget that shows translated text sets it again (``_retranslate``).
+    The composition root makes one at start-up and removes its translators at the end; the
+    window calls :meth:`switch` when the language setting changes.
+    """
+
+    def __init__(self, app: QApplication, setting: str, cache_dir: Path) -> None:
+        self._app = app
+        self._cache_dir = cache_dir
+        self.language, self._translators = install(app, setting, cache_dir)
+
+    def switch(self, setting: str) -> bool:
+        """Install the language of ``setting`` in place of the current one; True if it changed.
+
+        The new translator is loaded before the old one is removed, so a translation that
+        cannot be loaded leaves the console in the language it had.
+        """
+        if choose_language(setting) == self.language:
+            return False
+        old = self._translators
+        lang, self._translators = install(self._app, setting, self._cache_dir)
+        for translator in old:
+            self._app.removeTranslator(translator)
+        self.language = lang
+        return True
+
+    def uninstall(self) -> None:
+        uninstall(self._app, self._translators)
+        self._translators = []
 
 
 if __name__ == "__main__":

@@ -6,6 +6,11 @@ it does goes through :class:`console.services.missions.MissionService`, whose co
 outbox. Updates are coalesced: all changes from one committed batch of events reach the table
 and the map in one pass on the next turn of the event loop, so a burst of 100 events is one
 repaint, not 100.
+
+A new language applies at once: the window swaps the translators (:class:`console.ui.i18n.
+Translation`), Qt sends ``LanguageChange`` to every widget, and each sets its words again in its
+``_retranslate`` — the window its title, menus, labels, actions and the texts it builds from
+state; the tables, the panel, the bands, the status bar and the map their own.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,7 +58,7 @@ from console.services.link import LinkState, LinkStatus
 from console.services.observable import Change, ChangeKind, Unsubscribe
 from console.services.server_clock import ServerClock
 from console.services.tasks import TaskKeeper
-from console.ui import texts
+from console.ui import i18n, texts
 from console.ui.actions import WindowActions
 from console.ui.banners import (
     CommandBanners,
@@ -110,6 +115,8 @@ class WindowContext:
     role: str
     server: str
     service_area: Callable[[], ServiceArea]
+    #: The installed language, swapped when the setting changes (None: no translators to swap).
+    translation: i18n.Translation | None = None
 
 
 class MainWindow(QMainWindow):
@@ -125,10 +132,6 @@ class MainWindow(QMainWindow):
         self.settings = ctx.settings
         self.map = map_view
         self.setObjectName("mainWindow")
-        title = self.tr("AMK Hjerteløber — dispatcher console")
-        if ctx.training:
-            title += " — " + self.tr("TRAINING")
-        self.setWindowTitle(title)
         self.resize(1600, 1000)
 
         self._selected: str | None = None
@@ -148,6 +151,7 @@ class MainWindow(QMainWindow):
         self.sound = SoundCue(ctx.settings.sound, parent=self)
         self.actions_["sound"].setChecked(ctx.settings.sound)
         self._build()
+        self._retranslate()
         self._connect_actions()
 
         self._refresh_timer = QTimer(self)
@@ -175,7 +179,6 @@ class MainWindow(QMainWindow):
         )
         self.list_view = QTableView()
         self.list_view.setObjectName("missionList")
-        self.list_view.setAccessibleName(self.tr("Open missions"))
         self.list_view.setModel(self.list_model)
         self._table_style(self.list_view)
         header = self.list_view.horizontalHeader()
@@ -195,7 +198,6 @@ class MainWindow(QMainWindow):
         self.timeline_model = TimelineModel(self)
         self.timeline_view = QTableView()
         self.timeline_view.setObjectName("timeline")
-        self.timeline_view.setAccessibleName(self.tr("Mission timeline"))
         self.timeline_view.setModel(self.timeline_model)
         self._table_style(self.timeline_view)
         self.timeline_view.setWordWrap(True)
@@ -203,9 +205,9 @@ class MainWindow(QMainWindow):
         theader.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         theader.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
-        missions_label = QLabel(self.tr("Open missions"))
+        self.missions_label = missions_label = QLabel()
         missions_label.setStyleSheet("font-weight: bold;")
-        timeline_label = QLabel(self.tr("Timeline"))
+        self.timeline_label = timeline_label = QLabel()
         timeline_label.setStyleSheet("font-weight: bold;")
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -230,7 +232,6 @@ class MainWindow(QMainWindow):
         self.responder_model = ResponderTableModel(self)
         self.responder_view = QTableView()
         self.responder_view.setObjectName("responders")
-        self.responder_view.setAccessibleName(self.tr("Responders of the selected mission"))
         self.responder_view.setModel(self.responder_model)
         self._table_style(self.responder_view)
         rheader = self.responder_view.horizontalHeader()
@@ -240,7 +241,6 @@ class MainWindow(QMainWindow):
             self._responder_selection_changed
         )
 
-        self.map.setAccessibleName(self.tr("Map of missions, responders and AEDs"))
         self.map.setMinimumSize(400, 300)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.map)
@@ -274,12 +274,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         menu = self.menuBar()
-        mission_menu = menu.addMenu(self.tr("&Mission"))
+        self.mission_menu = mission_menu = menu.addMenu("")
         for name in ("raise_alert", "alert_more", "message", "close_mission", "cancel_mission"):
             mission_menu.addAction(actions[name])
         mission_menu.addSeparator()
         mission_menu.addAction(actions["quit"])
-        view_menu = menu.addMenu(self.tr("&View"))
+        self.view_menu = view_menu = menu.addMenu("")
         for name in (
             "fit_mission",
             "show_all",
@@ -289,13 +289,13 @@ class MainWindow(QMainWindow):
             "focus_map",
         ):
             view_menu.addAction(actions[name])
-        settings_menu = menu.addMenu(self.tr("&Settings"))
+        self.settings_menu = settings_menu = menu.addMenu("")
         settings_menu.addAction(actions["sound"])
         settings_menu.addAction(actions["settings"])
-        help_menu = menu.addMenu(self.tr("&Help"))
+        self.help_menu = help_menu = menu.addMenu("")
         help_menu.addAction(actions["shortcuts"])
 
-        toolbar = self.addToolBar(self.tr("Mission"))
+        self.toolbar = toolbar = self.addToolBar("")
         toolbar.setObjectName("missionToolbar")
         toolbar.setMovable(False)
         toolbar.addAction(actions["raise_alert"])
@@ -326,6 +326,42 @@ class MainWindow(QMainWindow):
         self._shortcut_keeper = ShortcutKeeper(
             [action.shortcut() for action in actions.actions.values()], self.map
         )
+
+    # ================================================================== words
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        """Every word the window sets itself, in the language installed now.
+
+        The children (the tables' models, the panel, the bands, the status bar, the map) get
+        ``LanguageChange`` after this and set their own; what the window builds from state
+        (the actions' reasons, the warning in the panel, the commands in flight) is built here
+        again from the state it has now.
+        """
+        title = self.tr("AMK Hjerteløber — dispatcher console")
+        if self.ctx.training:
+            title += " — " + self.tr("TRAINING")
+        self.setWindowTitle(title)
+        self.list_view.setAccessibleName(self.tr("Open missions"))
+        self.timeline_view.setAccessibleName(self.tr("Mission timeline"))
+        self.responder_view.setAccessibleName(self.tr("Responders of the selected mission"))
+        self.map.setAccessibleName(self.tr("Map of missions, responders and AEDs"))
+        self.missions_label.setText(self.tr("Open missions"))
+        self.timeline_label.setText(self.tr("Timeline"))
+        self.mission_menu.setTitle(self.tr("&Mission"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.settings_menu.setTitle(self.tr("&Settings"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.toolbar.setWindowTitle(self.tr("Mission"))
+        self.actions_.retranslate()
+        if self._unsubscribe:  # attached to the services: the texts built from their state
+            self._update_actions()
+            self._update_commands_label()
+            self._update_attention(self.server_now())
 
     @staticmethod
     def _table_style(view: QTableView) -> None:
@@ -962,7 +998,14 @@ class MainWindow(QMainWindow):
         self._apply_settings(dialog.values())
 
     def _apply_settings(self, settings: ConsoleSettings) -> None:
+        language_changed = settings.language != self.settings.language
         self._save_settings(settings)
+        if language_changed and self.ctx.translation is not None:
+            # Qt sends LanguageChange to every widget on the next turn of the event loop.
+            try:
+                self.ctx.translation.switch(settings.language)
+            except i18n.TranslationError as exc:
+                log.error("language not changed: %s", exc)
         self.sound.enabled = settings.sound
         self.actions_["sound"].setChecked(settings.sound)
         self.list_model.configure(

@@ -2,14 +2,15 @@
 
 Counters are large numbers with a small caption, so they read from across a desk at night.
 Server text (the address, the note) is shown as plain text: an address containing markup is
-shown as the characters typed, never interpreted.
+shown as the characters typed, never interpreted. Every text is built from the mission and
+the last clock tick kept here, so a change of language (``LanguageChange``) builds it again.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
@@ -47,7 +48,7 @@ class CounterTile(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         self.number.setFont(font)
-        self.caption = QLabel(caption)
+        self.caption = QLabel()
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -56,7 +57,14 @@ class CounterTile(QFrame):
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
         self._caption_text = caption
+        self.set_caption(caption)
+
+    def set_caption(self, caption: str) -> None:
+        """The caption (translated by the panel, which knows the words)."""
+        self._caption_text = caption
+        self.caption.setText(caption)
         self.setAccessibleName(caption)
+        self.setAccessibleDescription(f"{caption}: {self.number.text()}")
 
     def set_value(self, value: int) -> None:
         self.number.setText(str(value))
@@ -68,7 +76,9 @@ class MissionPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("missionPanel")
         self._mission: Mission | None = None
-        self.title = QLabel(self.tr("No mission selected"))
+        self._now: datetime | None = None
+        self._first: tuple[datetime | None, bool, datetime] | None = None
+        self.title = QLabel()
         self.title.setObjectName("missionTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setWordWrap(True)
@@ -97,21 +107,11 @@ class MissionPanel(QWidget):
         )
         self.attention.hide()
 
-        captions = {
-            "alerted": self.tr("Alerted"),
-            "accepted": self.tr("Accepted"),
-            "declined": self.tr("Declined"),
-            "too_far": self.tr("Too far"),
-            "to_aed": self.tr("En route to AED"),
-            "aed_collected": self.tr("AED collected"),
-            "arrived": self.tr("Arrived"),
-            "abandoned": self.tr("Abandoned"),
-        }
         self.tiles: dict[str, CounterTile] = {}
         grid = QGridLayout()
         grid.setSpacing(4)
         for index, name in enumerate(COUNTER_FIELDS):
-            tile = CounterTile(captions[name])
+            tile = CounterTile("")
             tile.setObjectName(f"counter_{name}")
             self.tiles[name] = tile
             grid.addWidget(tile, index // 4, index % 4)
@@ -136,6 +136,32 @@ class MissionPanel(QWidget):
         layout.addWidget(self.attention)
         layout.addLayout(grid)
         layout.addLayout(buttons)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        captions = {
+            "alerted": self.tr("Alerted"),
+            "accepted": self.tr("Accepted"),
+            "declined": self.tr("Declined"),
+            "too_far": self.tr("Too far"),
+            "to_aed": self.tr("En route to AED"),
+            "aed_collected": self.tr("AED collected"),
+            "arrived": self.tr("Arrived"),
+            "abandoned": self.tr("Abandoned"),
+        }
+        for name, tile in self.tiles.items():
+            tile.set_caption(captions[name])
+        if self._mission is None or self._now is None:
+            self._show_empty()
+        else:
+            self.show_mission(self._mission, self._now)
+        if self._first is not None:
+            self.show_first_arrival(*self._first)
 
     @property
     def mission(self) -> Mission | None:
@@ -143,12 +169,9 @@ class MissionPanel(QWidget):
 
     def show_mission(self, mission: Mission | None, now: datetime) -> None:
         self._mission = mission
+        self._now = now
         if mission is None:
-            self.title.setText(self.tr("No mission selected"))
-            self.details.setText(self.tr("Raise an alert with F2, or pick a mission in the list."))
-            self.note.clear()
-            self.note.hide()
-            self._show_counters(Counters())
+            self._show_empty()
             return
         self.title.setText(texts.mission_title(mission))
         self.note.setText(self.tr("Note: {note}").format(note=mission.note) if mission.note else "")
@@ -156,7 +179,15 @@ class MissionPanel(QWidget):
         self.tick(now)
         self._show_counters(counters(mission))
 
+    def _show_empty(self) -> None:
+        self.title.setText(self.tr("No mission selected"))
+        self.details.setText(self.tr("Raise an alert with F2, or pick a mission in the list."))
+        self.note.clear()
+        self.note.hide()
+        self._show_counters(Counters())
+
     def tick(self, now: datetime) -> None:
+        self._now = now
         mission = self._mission
         if mission is None:
             return
@@ -172,6 +203,7 @@ class MissionPanel(QWidget):
 
     def show_first_arrival(self, first: datetime | None, arrived: bool, now: datetime) -> None:
         """The earliest at the patient: when someone arrived, or when the first is expected."""
+        self._first = (first, arrived, now)
         if first is None:
             self.first.clear()
         elif arrived:

@@ -6,6 +6,10 @@ service area (at sea, abroad) is refused here and nothing is sent. After Enter t
 state (sending, sent, failed) stays in view until the mission appears in the list; a failure is
 shown in red with the server's reason and a Retry button that resends with the same
 idempotency key, so a retry can never raise the alert twice.
+
+The words are set in ``_retranslate``, again on a change of language; the texts built from state
+(where the place is, the coverage, the command's state, a problem) are kept as the functions
+that build them (:meth:`_say`), so they are built again in the new language.
 """
 
 from __future__ import annotations
@@ -84,15 +88,14 @@ class RaiseDialog(QDialog):
         self._live = True
         self._not_live_reason = ""
         self._unsubscribe: list[Unsubscribe] = []
+        # How each label showing state got its text, to build it again in a new language.
+        self._said: dict[str, Callable[[], str]] = {}
         self.setObjectName("raiseDialog")
-        self.setWindowTitle(self.tr("Raise alert"))
         self.setModal(False)
         self.setMinimumWidth(520)
 
         self.location = QLineEdit()
         self.location.setObjectName("location")
-        self.location.setAccessibleName(self.tr("Location"))
-        self.location.setPlaceholderText(self.tr("Click the map, paste coordinates or type a town"))
         self._suggestions = QStringListModel(self)
         completer = QCompleter(self._suggestions, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -105,12 +108,10 @@ class RaiseDialog(QDialog):
 
         self.address = QLineEdit()
         self.address.setObjectName("address")
-        self.address.setAccessibleName(self.tr("Address"))
-        self.address.setPlaceholderText(self.tr("Street and number, floor (free text)"))
 
-        self.adult = QRadioButton(self.tr("&Adult"))
-        self.child = QRadioButton(self.tr("C&hild"))
-        self.unknown = QRadioButton(self.tr("&Unknown"))
+        self.adult = QRadioButton()
+        self.child = QRadioButton()
+        self.unknown = QRadioButton()
         self._ages = QButtonGroup(self)
         for button, group in (
             (self.adult, AgeGroup.ADULT),
@@ -128,29 +129,31 @@ class RaiseDialog(QDialog):
 
         self.note = QLineEdit()
         self.note.setObjectName("note")
-        self.note.setAccessibleName(self.tr("Note for the responders"))
-        self.note.setPlaceholderText(self.tr("Shown to responders after they accept"))
         self.note_count = QLabel()
         self.note_count.setObjectName("noteCount")
         note_row = QHBoxLayout()
         note_row.addWidget(self.note, 1)
         note_row.addWidget(self.note_count)
 
+        self._location_label = QLabel()
+        self._location_label.setBuddy(self.location)
+        self._address_label = QLabel()
+        self._address_label.setBuddy(self.address)
+        self._patient_label = QLabel()
+        self._note_label = QLabel()
+        self._note_label.setBuddy(self.note)  # a row that is a layout gets no buddy by itself
         form = QFormLayout()
-        form.addRow(self.tr("&Location:"), self.location)
+        form.addRow(self._location_label, self.location)
         form.addRow("", self.location_status)
-        form.addRow(self.tr("A&ddress:"), self.address)
-        form.addRow(self.tr("Patient:"), ages)
-        note_label = QLabel(self.tr("&Note:"))
-        note_label.setBuddy(self.note)  # a row that is a layout gets no buddy by itself
-        form.addRow(note_label, note_row)
+        form.addRow(self._address_label, self.address)
+        form.addRow(self._patient_label, ages)
+        form.addRow(self._note_label, note_row)
 
-        self.coverage_box = QGroupBox(self.tr("Coverage if raised now"))
-        self.coverage_label = QLabel(self.tr("Set a location to see who would come."))
+        self.coverage_box = QGroupBox()
+        self.coverage_label = QLabel()
         self.coverage_label.setObjectName("coverage")
         self.coverage_label.setTextFormat(Qt.TextFormat.PlainText)
         self.coverage_label.setWordWrap(True)
-        self.coverage_label.setAccessibleName(self.tr("Coverage preview"))
         box_layout = QVBoxLayout(self.coverage_box)
         box_layout.addWidget(self.coverage_label)
 
@@ -158,31 +161,24 @@ class RaiseDialog(QDialog):
         self.problem.setObjectName("raiseProblem")
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
-        self.problem.setAccessibleName(self.tr("Problem"))
         self.problem.setProperty("tone", Tone.ALERT.value)
         self.problem.hide()
         self.command_state = QLabel()
         self.command_state.setObjectName("commandState")
         self.command_state.setTextFormat(Qt.TextFormat.PlainText)
         self.command_state.setWordWrap(True)
-        self.command_state.setAccessibleName(self.tr("Command state"))
         self.command_state.hide()
 
-        self.raise_button = QPushButton(self.tr("Raise alert"))
+        self.raise_button = QPushButton()
         self.raise_button.setObjectName("raiseButton")
         self.raise_button.setDefault(True)
         self.raise_button.setAutoDefault(True)
-        self.raise_button.setToolTip(self.tr("Send the alert (Enter)"))
         self.raise_button.clicked.connect(self.send)
-        self.retry_button = QPushButton(self.tr("&Retry"))
+        self.retry_button = QPushButton()
         self.retry_button.setObjectName("retryButton")
-        self.retry_button.setToolTip(
-            self.tr("Send the same alert again; the server carries it out at most once")
-        )
         self.retry_button.clicked.connect(self._retry)
         self.retry_button.hide()
-        self.close_button = QPushButton(self.tr("Close"))
-        self.close_button.setToolTip(self.tr("Close without sending (Esc)"))
+        self.close_button = QPushButton()
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -206,9 +202,55 @@ class RaiseDialog(QDialog):
         self.location.textChanged.connect(self._location_changed)
         self.note.textChanged.connect(self._update_note_count)
         self._update_note_count()
+        self._say("coverage_label", lambda: self.tr("Set a location to see who would come."))
+        self._retranslate()
         self._unsubscribe.append(port.commands.subscribe(self._command_changed))
         self._unsubscribe.append(port.open_missions.subscribe(self._mission_changed))
         self.location.setFocus()
+
+    # ------------------------------------------------------------------ words
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Raise alert"))
+        self.location.setAccessibleName(self.tr("Location"))
+        self.location.setPlaceholderText(self.tr("Click the map, paste coordinates or type a town"))
+        self.address.setAccessibleName(self.tr("Address"))
+        self.address.setPlaceholderText(self.tr("Street and number, floor (free text)"))
+        self.adult.setText(self.tr("&Adult"))
+        self.child.setText(self.tr("C&hild"))
+        self.unknown.setText(self.tr("&Unknown"))
+        self.note.setAccessibleName(self.tr("Note for the responders"))
+        self.note.setPlaceholderText(self.tr("Shown to responders after they accept"))
+        self._location_label.setText(self.tr("&Location:"))
+        self._address_label.setText(self.tr("A&ddress:"))
+        self._patient_label.setText(self.tr("Patient:"))
+        self._note_label.setText(self.tr("&Note:"))
+        self.coverage_box.setTitle(self.tr("Coverage if raised now"))
+        self.coverage_label.setAccessibleName(self.tr("Coverage preview"))
+        self.problem.setAccessibleName(self.tr("Problem"))
+        self.command_state.setAccessibleName(self.tr("Command state"))
+        self.raise_button.setText(self.tr("Raise alert"))
+        self.retry_button.setText(self.tr("&Retry"))
+        self.retry_button.setToolTip(
+            self.tr("Send the same alert again; the server carries it out at most once")
+        )
+        self.close_button.setText(self.tr("Close"))
+        self.close_button.setToolTip(self.tr("Close without sending (Esc)"))
+        for name, render in self._said.items():
+            label: QLabel = getattr(self, name)
+            label.setText(render())
+        self._update_raise_enabled()
+
+    def _say(self, name: str, render: Callable[[], str]) -> None:
+        """Set the label ``name`` to ``render()``, kept to be built again in a new language."""
+        self._said[name] = render
+        label: QLabel = getattr(self, name)
+        label.setText(render())
+
+    def _unsay(self, name: str) -> None:
+        self._said.pop(name, None)
+        label: QLabel = getattr(self, name)
+        label.clear()
 
     # ------------------------------------------------------------------ inputs
 
@@ -250,20 +292,22 @@ class RaiseDialog(QDialog):
             resolved = resolve(text, from_map=self._from_map)
         except LocationInputError as exc:
             self._resolved = None
-            self._show_location(str(exc), error=True)
+            message = str(exc)  # the name exc is gone after the except block
+            self._show_location(lambda: message, error=True)
             self._update_raise_enabled()
             return
         self._resolved = resolved
         if resolved is None:
-            self.location_status.clear()
-            self.coverage_label.setText(self.tr("Set a location to see who would come."))
+            self._unsay("location_status")
+            self._say("coverage_label", lambda: self.tr("Set a location to see who would come."))
             self._update_raise_enabled()
             return
-        outside = self._outside(resolved.location)
-        if outside is not None:
-            self._show_location(outside, error=True)
-            self.coverage_label.setText(
-                self.tr("No preview: the place is outside the service area.")
+        location = resolved.location
+        if self._outside(location) is not None:
+            self._show_location(lambda: self._outside(location) or "", error=True)
+            self._say(
+                "coverage_label",
+                lambda: self.tr("No preview: the place is outside the service area."),
             )
         else:
             where = resolved.describe()
@@ -271,13 +315,13 @@ class RaiseDialog(QDialog):
                 where = (
                     f"{where} · {coordinates_text(resolved.location.lat, resolved.location.lon)}"
                 )
-            self._show_location("✓ " + where, error=False)
-            self.coverage_label.setText(self.tr("Looking for runners and AEDs…"))
+            self._show_location(lambda: "✓ " + where, error=False)
+            self._say("coverage_label", lambda: self.tr("Looking for runners and AEDs…"))
             self._preview_timer.start()
         self._update_raise_enabled()
 
-    def _show_location(self, text: str, *, error: bool) -> None:
-        self.location_status.setText(text)
+    def _show_location(self, render: Callable[[], str], *, error: bool) -> None:
+        self._say("location_status", render)
         self.location_status.setProperty("tone", Tone.ALERT.value if error else "")
         self._apply_tones()
 
@@ -293,6 +337,8 @@ class RaiseDialog(QDialog):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_tones()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
 
     def _outside(self, location: LatLon) -> str | None:
         try:
@@ -331,15 +377,17 @@ class RaiseDialog(QDialog):
         try:
             result, runners = await self._port.preview(location)
         except ApiError as exc:
-            self.coverage_label.setText(
-                self.tr("Coverage preview unavailable: {reason}").format(reason=str(exc))
+            reason = str(exc)
+            self._say(
+                "coverage_label",
+                lambda: self.tr("Coverage preview unavailable: {reason}").format(reason=reason),
             )
             return
         if self._resolved is None or self._resolved.location != location:
             return
         self._coverage = result
         self._port.show_preview(location, runners)
-        self.coverage_label.setText(self.coverage_text(result))
+        self._say("coverage_label", lambda: self.coverage_text(result))
 
     def coverage_text(self, result: Coverage) -> str:
         one, two, five = result.within
@@ -410,9 +458,8 @@ class RaiseDialog(QDialog):
     def send(self) -> None:
         if not self.raise_button.isEnabled():
             return
-        found = self.problems()
-        if found:
-            self._show_problem("\n".join(found))
+        if self.problems():
+            self._show_problem(lambda: "\n".join(self.problems()))
             return
         resolved = self._resolved
         assert resolved is not None
@@ -429,7 +476,8 @@ class RaiseDialog(QDialog):
         try:
             entry = await self._port.submit(location, address, age, note)
         except InvalidCommand as exc:
-            self._show_problem(str(exc))
+            problem = str(exc)
+            self._show_problem(lambda: problem)
             self._update_raise_enabled()
             return
         self._entry = entry
@@ -457,15 +505,22 @@ class RaiseDialog(QDialog):
         self._entry = entry
         self.command_state.show()
         if entry.state is OutboxState.SENDING:
-            attempt = (
-                self.tr(" (attempt {n})").format(n=entry.attempts) if entry.attempts > 1 else ""
+            self._say(
+                "command_state",
+                lambda: (
+                    self.tr("Sending…")
+                    + (
+                        self.tr(" (attempt {n})").format(n=entry.attempts)
+                        if entry.attempts > 1
+                        else ""
+                    )
+                ),
             )
-            self.command_state.setText(self.tr("Sending…") + attempt)
             self.command_state.setProperty("tone", None)
             self.command_state.setStyleSheet("font-weight: bold;")
             self.retry_button.hide()
         elif entry.state is OutboxState.SENT:
-            self.command_state.setText(self.tr("Sent. Waiting for the mission to appear…"))
+            self._say("command_state", lambda: self.tr("Sent. Waiting for the mission to appear…"))
             self.command_state.setProperty("tone", Tone.OK.value)
             self._apply_tones()
             self.retry_button.hide()
@@ -473,10 +528,11 @@ class RaiseDialog(QDialog):
             if mission_id is not None and mission_id in self._port.open_missions:
                 self._done(mission_id)
         else:
-            self.command_state.setText(
-                self.tr("NOT SENT — the alert failed: {reason}").format(
+            self._say(
+                "command_state",
+                lambda: self.tr("NOT SENT — the alert failed: {reason}").format(
                     reason=entry.reason or self.tr("unknown reason")
-                )
+                ),
             )
             self.command_state.setProperty("tone", None)
             self.command_state.setStyleSheet(
@@ -486,12 +542,12 @@ class RaiseDialog(QDialog):
             self.retry_button.setFocus()
         self._update_raise_enabled()
 
-    def _show_problem(self, text: str | None) -> None:
-        if text:
-            self.problem.setText(text)
+    def _show_problem(self, render: Callable[[], str] | None) -> None:
+        if render is not None:
+            self._say("problem", render)
             self.problem.show()
         else:
-            self.problem.clear()
+            self._unsay("problem")
             self.problem.hide()
 
     def _done(self, mission_id: str) -> None:

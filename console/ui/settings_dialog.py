@@ -1,7 +1,12 @@
-"""Preferences: language, sound cue, and when a mission counts as short of responders."""
+"""Preferences: language, sound cue, and when a mission counts as short of responders.
+
+A new language applies at once: the window swaps the translators and every widget, this dialog
+too, sets its words again on ``LanguageChange`` (``_retranslate``).
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,16 +26,16 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: ConsoleSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setWindowTitle(self.tr("Settings"))
         self._settings = settings
         self.language = QComboBox()
         self.language.setObjectName("language")
-        self.language.setAccessibleName(self.tr("Language"))
-        self.language.addItem(self.tr("Follow the system"), "system")
+        # The languages' own names, never translated: a dispatcher who cannot read the
+        # current language still finds theirs.
+        self.language.addItem("", "system")
         self.language.addItem("Dansk", "da")
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
-        self.sound = QCheckBox(self.tr("Play a sound on new acceptances and missing acceptances"))
+        self.sound = QCheckBox()
         self.sound.setObjectName("sound")
         self.sound.setChecked(settings.sound)
         self.after = QSpinBox()
@@ -38,34 +43,53 @@ class SettingsDialog(QDialog):
         self.after.setRange(10, 600)
         self.after.setSuffix(" s")
         self.after.setValue(settings.no_acceptance_after_s)
-        self.after.setAccessibleName(self.tr("Seconds before a mission is marked"))
         self.min_accepted = QSpinBox()
         self.min_accepted.setObjectName("minAccepted")
         self.min_accepted.setRange(1, 20)
         self.min_accepted.setValue(settings.min_accepted)
-        self.min_accepted.setAccessibleName(self.tr("Acceptances wanted"))
         self.alert_more = QSpinBox()
         self.alert_more.setObjectName("alertMoreCount")
         self.alert_more.setRange(1, 20)
         self.alert_more.setValue(settings.alert_more_count)
-        self.alert_more.setAccessibleName(self.tr("Alert more proposes"))
-        note = QLabel(self.tr("A new language takes effect when the console is started again."))
-        note.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(self.tr("&Language:"), self.language)
-        form.addRow("", note)
-        form.addRow(self.tr("&Sound cue:"), self.sound)
-        form.addRow(self.tr("Mark a mission when fewer than"), self.min_accepted)
-        form.addRow(self.tr("have accepted after"), self.after)
-        form.addRow(self.tr("Alert &more proposes"), self.alert_more)
+        self._labels: dict[QWidget, QLabel] = {}
+        self.form = QFormLayout()
+        for field in (self.language, self.sound, self.min_accepted, self.after, self.alert_more):
+            label = QLabel()
+            label.setBuddy(field)
+            self._labels[field] = label
+            self.form.addRow(label, field)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(self.form)
         layout.addWidget(buttons)
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Settings"))
+        self.language.setAccessibleName(self.tr("Language"))
+        self.language.setItemText(0, self.tr("Follow the system"))
+        self.sound.setText(self.tr("Play a sound on new acceptances and missing acceptances"))
+        self.after.setAccessibleName(self.tr("Seconds before a mission is marked"))
+        self.min_accepted.setAccessibleName(self.tr("Acceptances wanted"))
+        self.alert_more.setAccessibleName(self.tr("Alert more proposes"))
+        labels = {
+            self.language: self.tr("&Language:"),
+            self.sound: self.tr("&Sound cue:"),
+            self.min_accepted: self.tr("Mark a mission when fewer than"),
+            self.after: self.tr("have accepted after"),
+            self.alert_more: self.tr("Alert &more proposes"),
+        }
+        for field, text in labels.items():
+            self._labels[field].setText(text)
 
     def values(self) -> ConsoleSettings:
         return self._settings.changed(

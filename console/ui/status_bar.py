@@ -1,12 +1,13 @@
 """The status bar's permanent parts: link state, server clock offset, commands in flight, user.
 
 These never disappear behind a temporary message, so "is this live?" and "is my clock right?"
-have an answer at any moment.
+have an answer at any moment. Their words are built from what they show, so on a change of
+language (``LanguageChange``) they are built again from the last state shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from console.services.link import LinkState, LinkStatus
@@ -28,9 +29,20 @@ class LinkIndicator(QLabel):
         self.setObjectName("linkState")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.state: LinkState | None = None
+        self._status: LinkStatus | None = None
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        if self._status is not None:
+            self.show_status(self._status)
 
     def show_status(self, status: LinkStatus) -> None:
         self.state = status.state
+        self._status = status
         text = texts.link_label(status.state)
         if status.state is LinkState.OFFLINE and status.retry_in_s is not None:
             text = self.tr("{state} (retry in {s} s)").format(
@@ -50,9 +62,19 @@ class ClockOffsetLabel(QLabel):
         self.setObjectName("clockOffset")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.warning = False
-        self.show_offset(None)
+        self._offset: ClockOffset | None = None
+        self._retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.show_offset(self._offset)
 
     def show_offset(self, offset: ClockOffset | None) -> None:
+        self._offset = offset
         if offset is None:
             self.setText(self.tr("Server clock: not measured yet"))
             self.setStyleSheet("")

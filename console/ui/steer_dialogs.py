@@ -5,11 +5,14 @@ and shows its state. Limits are the contract's (count 1–20, radius up to 10 km
 characters, reason and outcome ≤ 200), checked here so the dispatcher hears of them at once.
 Cancelling is the one action that cannot be undone, so it needs a reason *and* a tick in a
 box that names how many responders will be stood down.
+
+Each dialog sets its words in ``_retranslate`` (from ``__init__`` and again on a change of
+language); form labels are kept so they can be set again.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,16 +40,23 @@ ERROR_STYLE = "color: #c62828; font-weight: bold;"
 
 
 class _SteerDialog(QDialog):
-    """Shared frame: a title naming the mission, a form, an error line, OK/Cancel."""
+    """Shared frame: a title naming the mission, a form, an error line, OK/Cancel.
 
-    def __init__(self, mission: Mission, title: str, ok_text: str, parent: QWidget | None) -> None:
+    A subclass builds its fields, then calls :meth:`_retranslate`, which sets its words (the
+    window title and the OK button's among them) and calls :meth:`_retranslate_frame`.
+    """
+
+    def __init__(self, mission: Mission, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.mission = mission
-        self.setWindowTitle(title)
-        heading = QLabel(texts.mission_title(mission))
+        self.heading = QLabel()
+        heading = self.heading
         heading.setTextFormat(Qt.TextFormat.PlainText)
         heading.setStyleSheet("font-weight: bold;")
         heading.setWordWrap(True)
+        self._labels: dict[QWidget, QLabel] = {}
+        # What the error line shows comes from :meth:`problem`, asked again in a new language.
+        self._problem_shown = False
         self.form = QFormLayout()
         self.error = QLabel()
         self.error.setObjectName("steerError")
@@ -58,7 +68,6 @@ class _SteerDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
         self.ok_button.setObjectName("okButton")
         self.buttons.accepted.connect(self._try_accept)
         self.buttons.rejected.connect(self.reject)
@@ -68,12 +77,42 @@ class _SteerDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
+    def add_row(self, text: str, field: QWidget) -> None:
+        """A form row whose label :meth:`set_label` can set again."""
+        label = QLabel(text)
+        label.setBuddy(field)
+        self._labels[field] = label
+        self.form.addRow(label, field)
+
+    def set_label(self, field: QWidget, text: str) -> None:
+        self._labels[field].setText(text)
+
+    def event(self, event: QEvent) -> bool:
+        # After the children: the button box puts Qt's own "OK" back on LanguageChange.
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        return handled
+
+    def _retranslate(self) -> None:
+        raise NotImplementedError
+
+    def _retranslate_frame(self, title: str, ok_text: str) -> None:
+        self.setWindowTitle(title)
+        self.ok_button.setText(ok_text)
+        self.heading.setText(texts.mission_title(self.mission))
+        if self._problem_shown:
+            problem = self.problem()
+            self.error.setText(problem or "")
+            self.error.setVisible(bool(problem))
+
     def problem(self) -> str | None:
         return None
 
     def _try_accept(self) -> None:
         problem = self.problem()
         if problem:
+            self._problem_shown = True
             self.error.setText(problem)
             self.error.show()
             return
@@ -82,13 +121,12 @@ class _SteerDialog(QDialog):
 
 class AlertMoreDialog(_SteerDialog):
     def __init__(self, mission: Mission, default_count: int, parent: QWidget | None = None) -> None:
-        super().__init__(mission, self.tr("Alert more responders"), self.tr("Alert more"), parent)
+        super().__init__(mission, parent)
         self.setObjectName("alertMoreDialog")
         self.count = QSpinBox()
         self.count.setObjectName("count")
         self.count.setRange(1, MAX_ALERT_MORE_COUNT)
         self.count.setValue(max(1, min(MAX_ALERT_MORE_COUNT, default_count)))
-        self.count.setAccessibleName(self.tr("How many more to alert"))
         self.radius = QSpinBox()
         self.radius.setObjectName("radius")
         low = round(mission.radius_m)
@@ -96,19 +134,27 @@ class AlertMoreDialog(_SteerDialog):
         self.radius.setSingleStep(500)
         self.radius.setSuffix(" m")
         self.radius.setValue(low)
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        self.add_row("", self.count)
+        self.add_row("", self.radius)
+        self.form.addRow(self.explain)
+        self._retranslate()
+        self.count.setFocus()
+        self.count.selectAll()
+
+    def _retranslate(self) -> None:
+        self._retranslate_frame(self.tr("Alert more responders"), self.tr("Alert more"))
+        self.count.setAccessibleName(self.tr("How many more to alert"))
         self.radius.setAccessibleName(self.tr("Alert radius in metres"))
-        explain = QLabel(
+        self.explain.setText(
             self.tr(
                 "Alerts the next nearest active runners who were not alerted yet, within the "
                 "radius. A wider radius (up to 10 km) reaches more but farther runners."
             )
         )
-        explain.setWordWrap(True)
-        self.form.addRow(self.tr("&How many more:"), self.count)
-        self.form.addRow(self.tr("&Radius:"), self.radius)
-        self.form.addRow(explain)
-        self.count.setFocus()
-        self.count.selectAll()
+        self.set_label(self.count, self.tr("&How many more:"))
+        self.set_label(self.radius, self.tr("&Radius:"))
 
     def values(self) -> tuple[int, float]:
         return self.count.value(), float(self.radius.value())
@@ -116,29 +162,41 @@ class AlertMoreDialog(_SteerDialog):
 
 class MessageDialog(_SteerDialog):
     def __init__(self, mission: Mission, parent: QWidget | None = None) -> None:
-        super().__init__(mission, self.tr("Message responders"), self.tr("Send"), parent)
+        super().__init__(mission, parent)
         self.setObjectName("messageDialog")
         self.recipient = QComboBox()
         self.recipient.setObjectName("recipient")
-        self.recipient.setAccessibleName(self.tr("Recipient"))
-        self.recipient.addItem(self.tr("Everyone who accepted (also later ones)"), None)
-        for responder in sorted(mission.responders, key=lambda r: r.rank):
-            if responder.accepted_at is not None:
-                self.recipient.addItem(
-                    f"#{responder.rank} {responder.alias} — {texts.state_label(responder.state)}",
-                    responder.runner_id,
-                )
+        self.recipient.addItem("", None)
+        self._recipients = [
+            responder
+            for responder in sorted(mission.responders, key=lambda r: r.rank)
+            if responder.accepted_at is not None
+        ]
+        for responder in self._recipients:
+            self.recipient.addItem("", responder.runner_id)
         self.text = QLineEdit()
         self.text.setObjectName("messageText")
-        self.text.setAccessibleName(self.tr("Message text"))
-        self.text.setPlaceholderText(self.tr("e.g. Door code 1234, 3rd floor"))
         self.count = QLabel()
         self.text.textChanged.connect(self._count)
         self._count()
-        self.form.addRow(self.tr("&To:"), self.recipient)
-        self.form.addRow(self.tr("&Message:"), self.text)
+        self.add_row("", self.recipient)
+        self.add_row("", self.text)
         self.form.addRow("", self.count)
+        self._retranslate()
         self.text.setFocus()
+
+    def _retranslate(self) -> None:
+        self._retranslate_frame(self.tr("Message responders"), self.tr("Send"))
+        self.recipient.setAccessibleName(self.tr("Recipient"))
+        self.recipient.setItemText(0, self.tr("Everyone who accepted (also later ones)"))
+        for index, responder in enumerate(self._recipients, start=1):
+            self.recipient.setItemText(
+                index, f"#{responder.rank} {responder.alias} — {texts.state_label(responder.state)}"
+            )
+        self.text.setAccessibleName(self.tr("Message text"))
+        self.text.setPlaceholderText(self.tr("e.g. Door code 1234, 3rd floor"))
+        self.set_label(self.recipient, self.tr("&To:"))
+        self.set_label(self.text, self.tr("&Message:"))
 
     def choose_runner(self, runner_id: str) -> None:
         index = self.recipient.findData(runner_id)
@@ -167,39 +225,53 @@ class MessageDialog(_SteerDialog):
 
 class CancelDialog(_SteerDialog):
     def __init__(self, mission: Mission, parent: QWidget | None = None) -> None:
-        super().__init__(mission, self.tr("Cancel the alert"), self.tr("Cancel alert"), parent)
+        super().__init__(mission, parent)
         self.setObjectName("cancelDialog")
-        out = sum(1 for r in mission.responders if r.state.is_out)
+        self._out = sum(1 for r in mission.responders if r.state.is_out)
         self.reason = QComboBox()
         self.reason.setObjectName("reason")
         self.reason.setEditable(True)
         self.reason.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.reason.setAccessibleName(self.tr("Reason for cancelling"))
-        self.reason.addItems(
-            [
-                "",
-                self.tr("Not a cardiac arrest"),
-                self.tr("Patient is conscious and breathing"),
-                self.tr("EMS already on scene"),
-                self.tr("Wrong address"),
-                self.tr("Raised by mistake"),
-            ]
-        )
+        self.reason.addItems([""] * (1 + len(self._reasons())))
         self.reason.setCurrentIndex(0)
-        line = self.reason.lineEdit()
-        if line is not None:
-            line.setPlaceholderText(self.tr("Required: why is the alert cancelled?"))
-        self.confirm = QCheckBox(
-            self.tr("Yes, cancel: %n responder(s) still out will be stood down", "", out)
-        )
+        self.confirm = QCheckBox()
         self.confirm.setObjectName("confirm")
         self.ok_button.setEnabled(False)
         self.ok_button.setStyleSheet("color: white; background: #c62828; font-weight: bold;")
         self.confirm.toggled.connect(self._update)
         self.reason.currentTextChanged.connect(self._update)
-        self.form.addRow(self.tr("&Reason:"), self.reason)
+        self.add_row("", self.reason)
         self.form.addRow(self.confirm)
+        self._retranslate()
         self.reason.setFocus()
+
+    def _reasons(self) -> list[str]:
+        return [
+            self.tr("Not a cardiac arrest"),
+            self.tr("Patient is conscious and breathing"),
+            self.tr("EMS already on scene"),
+            self.tr("Wrong address"),
+            self.tr("Raised by mistake"),
+        ]
+
+    def _retranslate(self) -> None:
+        self._retranslate_frame(self.tr("Cancel the alert"), self.tr("Cancel alert"))
+        self.reason.setAccessibleName(self.tr("Reason for cancelling"))
+        # The offered reasons in the new language; one the dispatcher typed is left as it is.
+        text = self.reason.currentText()
+        index = self.reason.currentIndex()
+        typed = index <= 0 or text != self.reason.itemText(index)
+        for index, reason in enumerate(self._reasons(), start=1):
+            self.reason.setItemText(index, reason)
+        if typed:
+            self.reason.setEditText(text)
+        line = self.reason.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(self.tr("Required: why is the alert cancelled?"))
+        self.confirm.setText(
+            self.tr("Yes, cancel: %n responder(s) still out will be stood down", "", self._out)
+        )
+        self.set_label(self.reason, self.tr("&Reason:"))
 
     def _update(self) -> None:
         self.ok_button.setEnabled(self.confirm.isChecked() and bool(self.reason_text()))
@@ -222,24 +294,32 @@ class CancelDialog(_SteerDialog):
 
 class CloseDialog(_SteerDialog):
     def __init__(self, mission: Mission, parent: QWidget | None = None) -> None:
-        super().__init__(mission, self.tr("Close the mission"), self.tr("Close mission"), parent)
+        super().__init__(mission, parent)
         self.setObjectName("closeDialog")
         self.outcome = QComboBox()
         self.outcome.setObjectName("outcome")
-        self.outcome.setAccessibleName(self.tr("Outcome"))
         for value in texts.OUTCOMES:
-            self.outcome.addItem(texts.outcome_label(value), value)
+            self.outcome.addItem("", value)
         self.other = QLineEdit()
         self.other.setObjectName("otherOutcome")
-        self.other.setAccessibleName(self.tr("Other outcome"))
-        self.other.setPlaceholderText(self.tr("Describe the outcome"))
         self.other.setEnabled(False)
         self.outcome.currentIndexChanged.connect(
             lambda _: self.other.setEnabled(self.outcome.currentData() == "other")
         )
-        self.form.addRow(self.tr("&Outcome:"), self.outcome)
-        self.form.addRow(self.tr("O&ther:"), self.other)
+        self.add_row("", self.outcome)
+        self.add_row("", self.other)
+        self._retranslate()
         self.outcome.setFocus()
+
+    def _retranslate(self) -> None:
+        self._retranslate_frame(self.tr("Close the mission"), self.tr("Close mission"))
+        self.outcome.setAccessibleName(self.tr("Outcome"))
+        for index, value in enumerate(texts.OUTCOMES):
+            self.outcome.setItemText(index, texts.outcome_label(value))
+        self.other.setAccessibleName(self.tr("Other outcome"))
+        self.other.setPlaceholderText(self.tr("Describe the outcome"))
+        self.set_label(self.outcome, self.tr("&Outcome:"))
+        self.set_label(self.other, self.tr("O&ther:"))
 
     def outcome_value(self) -> str:
         value = str(self.outcome.currentData())

@@ -6,7 +6,9 @@ questions about the shape of such a table; a subclass keeps its rows in ``_rows`
 and removing them between the ``begin…``/``end…`` calls as usual), says what a header shows
 with :meth:`header` and what a cell shows with :meth:`cell`, both given the column's member.
 Both are asked each time Qt asks, so the subclass's ``self.tr`` calls stay in its own
-translation context and follow a change of language.
+translation context and follow a change of language: on ``QEvent.LanguageChange`` (which a
+widget passes on to its child objects, so a model parented to the window gets it) the model
+tells its views that the header and every cell changed, and they ask again.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 R = TypeVar("R")
 C = TypeVar("C", bound=IntEnum)
@@ -49,6 +58,18 @@ class RowTableModel(QAbstractTableModel, Generic[R, C]):
         """Tell the views that these cells changed (every column unless told)."""
         last = len(self._columns) - 1 if last_column is None else last_column
         self.dataChanged.emit(self.index(first_row, first_column), self.index(last_row, last))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        return super().event(event)
+
+    def _retranslate(self) -> None:
+        """The header and the cells again, in the language installed now."""
+        if self._columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        if self._rows:
+            self.cells_changed(0, len(self._rows) - 1)
 
     # ------------------------------------------------------------------ Qt model
 

@@ -4,7 +4,7 @@
     <context>
         <name>CancelDialog</name>
         <message numerus="yes">
-            <location filename="../../console/ui/steer_dialogs.py" line="193" />
+            <location filename="../../console/ui/steer_dialogs.py" line="272" />
             <source>Yes, cancel: %n responder(s) still out will be stood down</source>
             <translation>
                 <numerusform>Yes, cancel: %n responder still out will be stood down</numerusform>
@@ -15,7 +15,7 @@
     <context>
         <name>MainWindow</name>
         <message numerus="yes">
-            <location filename="../../console/ui/main_window.py" line="818" />
+            <location filename="../../console/ui/main_window.py" line="854" />
             <source>Sending %n command(s)…</source>
             <translation>
                 <numerusform>Sending %n command…</numerusform>
