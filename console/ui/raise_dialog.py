@@ -88,6 +88,7 @@ class RaiseDialog(QDialog):
         self._live = True
         self._not_live_reason = ""
         self._unsubscribe: list[Unsubscribe] = []
+        self._detached = False
         # How each label showing state got its text, to build it again in a new language.
         self._said: dict[str, Callable[[], str]] = {}
         self.setObjectName("raiseDialog")
@@ -377,13 +378,15 @@ class RaiseDialog(QDialog):
         try:
             result, runners = await self._port.preview(location)
         except ApiError as exc:
+            if self._detached:  # closed meanwhile: its widgets may be gone
+                return
             reason = str(exc)
             self._say(
                 "coverage_label",
                 lambda: self.tr("Coverage preview unavailable: {reason}").format(reason=reason),
             )
             return
-        if self._resolved is None or self._resolved.location != location:
+        if self._detached or self._resolved is None or self._resolved.location != location:
             return
         self._coverage = result
         self._port.show_preview(location, runners)
@@ -567,6 +570,8 @@ class RaiseDialog(QDialog):
         super().closeEvent(event)
 
     def _detach(self) -> None:
+        # A preview still on its way must not touch the widgets of a closed (deleted) dialog.
+        self._detached = True
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
