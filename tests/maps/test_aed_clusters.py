@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the page script under test is JavaScript, kept as the page would have it)
 """The AED layer against the real page: groups made once per zoom, small changes stay small.
 
 A status change, a responder's AED and a pan must touch only the elements they concern; the
