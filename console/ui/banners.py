@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from console.cache.outbox import OutboxEntry, OutboxState
 from console.services.link import LinkState, LinkStatus
 from console.ui import texts
+from console.ui.retranslating import Retranslating
 
 TRAINING_STYLE = "background: #ffb300; color: black; font-weight: bold; padding: 4px;"
 READ_ONLY_STYLE = "background: #455a64; color: white; font-weight: bold; padding: 3px;"
@@ -31,19 +32,21 @@ CATCHING_UP_STYLE = "background: #e65100; color: white; font-weight: bold; paddi
 FAILED_STYLE = "background: #b71c1c; color: white; font-weight: bold;"
 
 
-class TrainingBanner(QLabel):
-    def __init__(self, parent: QWidget | None = None) -> None:
+class _Band(Retranslating, QLabel):
+    """A full-width line of plain text in its own fixed colours."""
+
+    def __init__(self, name: str, style: str, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.setObjectName("trainingBanner")
+        self.setObjectName(name)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet(TRAINING_STYLE)
-        self._retranslate()
+        self.setStyleSheet(style)
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
+
+class TrainingBanner(_Band):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("trainingBanner", TRAINING_STYLE, parent)
+        self._retranslate()
 
     def _retranslate(self) -> None:
         self.setText(
@@ -52,39 +55,22 @@ class TrainingBanner(QLabel):
         self.setAccessibleName(self.text())
 
 
-class ReadOnlyBanner(QLabel):
+class ReadOnlyBanner(_Band):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("readOnlyBanner")
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet(READ_ONLY_STYLE)
+        super().__init__("readOnlyBanner", READ_ONLY_STYLE, parent)
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         self.setText(self.tr("READ-ONLY SESSION (supervisor): alerts cannot be raised or changed"))
         self.setAccessibleName(self.text())
 
 
-class NotLiveBanner(QLabel):
+class NotLiveBanner(_Band):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("notLiveBanner")
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        super().__init__("notLiveBanner", NOT_LIVE_STYLE, parent)
         self.setWordWrap(True)
         self._shown: tuple[LinkStatus, datetime | None] | None = None
         self.hide()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         """The band is built from the link's state: built again from the last one shown."""
@@ -120,7 +106,7 @@ class NotLiveBanner(QLabel):
         self.show()
 
 
-class FailedCommandBanner(QWidget):
+class FailedCommandBanner(Retranslating, QWidget):
     """One failed command; Retry resends it with its key, Dismiss hides it."""
 
     retry = Signal(str)
@@ -150,11 +136,6 @@ class FailedCommandBanner(QWidget):
         layout.addWidget(self._dismiss)
         self._entry = entry
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         self._retry.setText(self.tr("Retry"))

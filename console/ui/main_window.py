@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -83,6 +83,7 @@ from console.ui.mission_view_model import (
 from console.ui.qt_async import ask
 from console.ui.raise_dialog import RaiseDialog, RaisePort
 from console.ui.responder_table import ResponderTableModel
+from console.ui.retranslating import Retranslating
 from console.ui.settings import ConsoleSettings, SettingsStore
 from console.ui.settings_dialog import SettingsDialog
 from console.ui.sound import SoundCue
@@ -119,7 +120,7 @@ class WindowContext:
     translation: i18n.Translation | None = None
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     #: The window was closed by the dispatcher (the composition root then shuts down).
     closed = Signal()
     #: The responder table and the map show the latest changes (for the bench and tests).
@@ -328,11 +329,6 @@ class MainWindow(QMainWindow):
         )
 
     # ================================================================== words
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         """Every word the window sets itself, in the language installed now.

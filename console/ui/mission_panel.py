@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from console.domain.model import Mission
 from console.ui import texts
 from console.ui.mission_view_model import Counters, counters
+from console.ui.retranslating import Retranslating
 
 COUNTER_FIELDS = (
     "alerted",
@@ -71,7 +72,7 @@ class CounterTile(QFrame):
         self.setAccessibleDescription(f"{self._caption_text}: {value}")
 
 
-class MissionPanel(QWidget):
+class MissionPanel(Retranslating, QWidget):
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("missionPanel")
@@ -137,11 +138,6 @@ class MissionPanel(QWidget):
         layout.addLayout(grid)
         layout.addLayout(buttons)
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         captions = {

@@ -6,7 +6,6 @@ too, sets its words again on ``LanguageChange`` (``_retranslate``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.ui.retranslating import Retranslating
 from console.ui.settings import ConsoleSettings
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(Retranslating, QDialog):
     def __init__(self, settings: ConsoleSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -67,11 +67,6 @@ class SettingsDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(buttons)
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Settings"))

@@ -7,12 +7,13 @@ language (``LanguageChange``) they are built again from the last state shown.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from console.services.link import LinkState, LinkStatus
 from console.services.server_clock import WARN_OFFSET_S, ClockOffset
 from console.ui import texts
+from console.ui.retranslating import Retranslating
 
 _LINK_STYLES = {
     LinkState.LIVE: "background: #2e7d32; color: white;",
@@ -23,18 +24,13 @@ _LINK_STYLES = {
 }
 
 
-class LinkIndicator(QLabel):
+class LinkIndicator(Retranslating, QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("linkState")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.state: LinkState | None = None
         self._status: LinkStatus | None = None
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         if self._status is not None:
@@ -56,7 +52,7 @@ class LinkIndicator(QLabel):
         self.setAccessibleName(self.tr("Link: {state}").format(state=text))
 
 
-class ClockOffsetLabel(QLabel):
+class ClockOffsetLabel(Retranslating, QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("clockOffset")
@@ -64,11 +60,6 @@ class ClockOffsetLabel(QLabel):
         self.warning = False
         self._offset: ClockOffset | None = None
         self._retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
 
     def _retranslate(self) -> None:
         self.show_offset(self._offset)
