@@ -168,11 +168,21 @@ def startup_child() -> None:
         app.shutdown()
 
 
-def _startup_runs(args: list[str], env: dict[str, str], runs: int) -> list[float]:
+def _startup_runs(
+    args: list[str],
+    env: dict[str, str],
+    runs: int,
+    *,
+    child: str = "bench.bench_console:startup_child",
+    what: str = "the console",
+) -> list[float]:
+    """Seconds from launch to the child's READY line, ``runs`` times after one warm-up; the
+    child runs ``module:function``."""
+    module, function = child.split(":")
     times = []
     for _ in range(runs + 1):  # the first warms the OS caches and the console's cache
         proc = subprocess.run(
-            [sys.executable, "-c", "import bench.bench_console as b; b.startup_child()", *args],
+            [sys.executable, "-c", f"import {module} as b; b.{function}()", *args],
             capture_output=True,
             text=True,
             env={**env, LAUNCHED_ENV: repr(time.time())},
@@ -182,7 +192,7 @@ def _startup_runs(args: list[str], env: dict[str, str], runs: int) -> list[float
         )
         line = next((ln for ln in proc.stdout.splitlines() if ln.startswith(READY)), None)
         if line is None:
-            raise RuntimeError(f"the console did not get ready:\n{proc.stderr[-3000:]}")
+            raise RuntimeError(f"{what} did not get ready:\n{proc.stderr[-3000:]}")
         times.append(float(line.removeprefix(READY)))
     return times[1:]
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,22 +54,13 @@ def baseline_child() -> None:
 
 
 def baseline(runs: int = RUNS) -> list[float]:
-    times = []
-    for _ in range(runs + 1):
-        proc = subprocess.run(
-            [sys.executable, "-c", "import bench.bench_startup as b; b.baseline_child()"],
-            capture_output=True,
-            text=True,
-            env={**os.environ, LAUNCHED_ENV: repr(time.time())},
-            timeout=120,
-            check=False,
-            cwd=Path(__file__).resolve().parents[1],
-        )
-        line = next((ln for ln in proc.stdout.splitlines() if ln.startswith(READY)), None)
-        if line is None:
-            raise RuntimeError(f"the bare web view did not load:\n{proc.stderr[-3000:]}")
-        times.append(float(line.removeprefix(READY)))
-    return times[1:]
+    return _startup_runs(
+        [],
+        dict(os.environ),
+        runs,
+        child="bench.bench_startup:baseline_child",
+        what="the bare web view",
+    )
 
 
 def warm_startup(runs: int = RUNS) -> list[float]:
