@@ -14,6 +14,7 @@ that build them (:meth:`_say`), so they are built again in the new language.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ class RaiseDialog(QDialog):
         self._live = True
         self._not_live_reason = ""
         self._unsubscribe: list[Unsubscribe] = []
-        self._detached = False
+        self._preview_task: asyncio.Task[None] | None = None
         # How each label showing state got its text, to build it again in a new language.
         self._said: dict[str, Callable[[], str]] = {}
         self.setObjectName("raiseDialog")
@@ -372,21 +373,21 @@ class RaiseDialog(QDialog):
         resolved = self._resolved
         if resolved is None or self._outside(resolved.location) is not None:
             return
-        self._port.tasks.spawn(self._preview(resolved.location), name="raise-preview", replace=True)
+        self._preview_task = self._port.tasks.spawn(
+            self._preview(resolved.location), name="raise-preview", replace=True
+        )
 
     async def _preview(self, location: LatLon) -> None:
         try:
             result, runners = await self._port.preview(location)
         except ApiError as exc:
-            if self._detached:  # closed meanwhile: its widgets may be gone
-                return
             reason = str(exc)
             self._say(
                 "coverage_label",
                 lambda: self.tr("Coverage preview unavailable: {reason}").format(reason=reason),
             )
             return
-        if self._detached or self._resolved is None or self._resolved.location != location:
+        if self._resolved is None or self._resolved.location != location:
             return
         self._coverage = result
         self._port.show_preview(location, runners)
@@ -571,7 +572,8 @@ class RaiseDialog(QDialog):
 
     def _detach(self) -> None:
         # A preview still on its way must not touch the widgets of a closed (deleted) dialog.
-        self._detached = True
+        if self._preview_task is not None:
+            self._preview_task.cancel()
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
