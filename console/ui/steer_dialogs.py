@@ -12,6 +12,8 @@ language); form labels are kept so they can be set again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -94,8 +96,8 @@ class _SteerDialog(QDialog):
             self._retranslate()
         return handled
 
-    def _retranslate(self) -> None:
-        raise NotImplementedError
+    #: Every dialog's own: its words, from its current state (it calls _retranslate_frame).
+    _retranslate: Callable[[], None]
 
     def _retranslate_frame(self, title: str, ok_text: str) -> None:
         self.setWindowTitle(title)

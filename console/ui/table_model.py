@@ -13,6 +13,7 @@ tells its views that the header and every cell changed, and they ask again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
@@ -48,9 +49,8 @@ class RowTableModel(QAbstractTableModel, Generic[R, C]):
         """What the header of ``column`` shows for ``role``; None: nothing (the default)."""
         return None
 
-    def cell(self, row: R, column: C, role: int) -> Any:
-        """What ``column`` of ``row`` shows for ``role``; None: nothing."""
-        raise NotImplementedError
+    #: Every table's own: what ``column`` of ``row`` shows for ``role``; None: nothing.
+    cell: Callable[[R, C, int], Any]
 
     def cells_changed(
         self, first_row: int, last_row: int, first_column: int = 0, last_column: int | None = None
