@@ -55,6 +55,7 @@ from shapely.geometry.base import BaseGeometry
 
 from console.domain.constants import SERVICE_AREA_MARGIN_M
 from console.domain.geometry import InvalidCoordinate, TransverseMercator, validate_lat_lon
+from console.domain.outside_area import OutsideServiceArea
 
 __all__ = ["InvalidLandOutline", "OutsideServiceArea", "ServiceArea"]
 
@@ -73,28 +74,6 @@ _DENMARK_RESOURCE = ("data", "denmark_land.geojson")
 
 class InvalidLandOutline(ValueError):
     """The land outline is not GeoJSON with at least one polygon."""
-
-
-class OutsideServiceArea(ValueError):
-    """A position farther than the margin from the service area's land: at sea or abroad."""
-
-    def __init__(self, lat: float, lon: float, distance_m: float, margin_m: float, land: str):
-        self.lat = lat
-        self.lon = lon
-        self.distance_m = distance_m
-        self.margin_m = margin_m
-        super().__init__(
-            f"{lat:.4f}, {lon:.4f} is outside the service area: about {_km(distance_m)} from "
-            f"{land}, beyond the {_km(margin_m)} margin (at sea or abroad)"
-        )
-
-
-def _km(metres: float) -> str:
-    # "2 km", "5.3 km", "138 km": a dispatcher reads this aloud, so no spurious decimals.
-    km = metres / 1000
-    if km >= 10 or km.is_integer():
-        return f"{km:.0f} km"
-    return f"{km:.1f} km"
 
 
 class ServiceArea:

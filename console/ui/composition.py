@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import QApplication
 from console.api.client import DispatchClient, Session
 from console.api.problems import AccountLocked, ApiError, Unauthorised
 from console.api.settings import ApiSettings
-from console.domain.service_area import ServiceArea
 from console.maps import MapView
 from console.services.console_services import ConsoleServices, ServicesConfig
 from console.services.link import LinkState
@@ -46,6 +46,9 @@ from console.ui.training_service import (
     DEMO_SUPERVISOR,
     TrainingService,
 )
+
+if TYPE_CHECKING:
+    from console.domain.service_area import ServiceArea
 
 log = logging.getLogger("console.ui")
 
@@ -84,6 +87,8 @@ class ServiceAreaLoader:
     def __call__(self) -> ServiceArea:
         with self._lock:
             if self._area is None:
+                from console.domain.service_area import ServiceArea  # shapely: not at start-up
+
                 self._area = ServiceArea.denmark()
             return self._area
 

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -51,7 +51,6 @@ from console.domain.model import (
     ResponderState,
     Runner,
 )
-from console.domain.service_area import ServiceArea
 from console.maps import MapView
 from console.services.console_services import ConsoleServices
 from console.services.link import LinkState, LinkStatus
@@ -90,6 +89,9 @@ from console.ui.sound import SoundCue
 from console.ui.status_bar import ClockOffsetLabel, LinkIndicator, UserLabel
 from console.ui.steer_dialogs import AlertMoreDialog, CancelDialog, CloseDialog, MessageDialog
 from console.ui.timeline import TimelineModel
+
+if TYPE_CHECKING:
+    from console.domain.service_area import ServiceArea
 
 log = logging.getLogger("console.ui.window")
 
@@ -807,6 +809,8 @@ class MainWindow(Retranslating, QMainWindow):
         AED added since then must still appear on the map and in the ETA at once.
         """
         aeds = self.services.aeds.aeds
+        if not self.services.aeds.loaded:
+            return  # not unknown, only not read from the cache yet
         unknown = any(
             r.task is not None and r.task.aed_id is not None and r.task.aed_id not in aeds
             for r in mission.responders
@@ -911,6 +915,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     async def _preview(self, location: LatLon) -> tuple[Coverage, Sequence[Runner]]:
         preview = await self.services.runners.preview(location)
+        await self.services.aeds.wait_loaded()  # the first third of a second after start-up
         result = coverage(preview, self.aed_locator(), self.server_now())
         return result, [candidate.runner for candidate in preview.candidates]
 

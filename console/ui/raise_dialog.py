@@ -19,6 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -42,7 +43,7 @@ from console.api.problems import ApiError
 from console.cache.outbox import OutboxEntry, OutboxState
 from console.domain.constants import MAX_ADDRESS_CHARS, MAX_NOTE_CHARS
 from console.domain.model import AgeGroup, LatLon, Mission, Runner
-from console.domain.service_area import OutsideServiceArea, ServiceArea
+from console.domain.outside_area import OutsideServiceArea
 from console.services.observable import Change, ObservableMap, Unsubscribe
 from console.services.tasks import TaskKeeper
 from console.ui import texts
@@ -55,6 +56,9 @@ from console.ui.location_input import (
     town_suggestions,
 )
 from console.ui.theme import Tone, tone_css
+
+if TYPE_CHECKING:
+    from console.domain.service_area import ServiceArea
 
 log = logging.getLogger("console.ui.raise")
 
