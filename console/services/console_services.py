@@ -89,7 +89,11 @@ class ConsoleServices:
         rng: random.Random | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> ConsoleServices:
-        """Build everything from the cache and start syncing; needs no network."""
+        """Build everything from the cache and start syncing; needs no network.
+
+        The AED register is still loading when this returns (``aeds.loaded``,
+        ``aeds.wait_loaded()``); missions and commands are there.
+        """
         clock = clock or SystemClock()
         cache = await Cache.open(config.cache_url, now=clock.now)
         client = DispatchClient(config.api, transport=transport, monotonic=clock.monotonic)
@@ -97,12 +101,16 @@ class ConsoleServices:
         try:
             services.interrupted = await services.outbox.start()
             await services.missions.start()
-            await services.aeds.start()
+            services.aeds.start()
         except BaseException:
             await services.aclose()
             raise
         services.sync.status.subscribe(services._on_link)
+        # The sync logs in and catches up while the AED register is read from the cache (a
+        # third of a second for Denmark) and while the window is built: neither waits for the
+        # other.
         services.tasks.spawn(services.sync.run(), name="event-sync")
+        services.tasks.spawn(services.aeds.load(), name="aed-cache")
         services.tasks.spawn(
             services.server_clock.follow(services.sync.status), name="server-clock"
         )

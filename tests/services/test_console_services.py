@@ -173,6 +173,7 @@ async def test_an_offline_start_shows_the_cache_not_live_then_connects(
     proxy.refusing = True  # the server is out of reach when the console starts
     second = await start()
     assert open_mission["id"] in second.missions.open_missions
+    await second.aeds.wait_loaded()
     assert aed_id in second.aeds.aeds
     assert second.link.state is not LinkState.LIVE
     await eventually(lambda: second.sync.stats.failures >= 1, 10, "a failed attempt")
