@@ -99,6 +99,11 @@ def tls_verification(settings: ApiSettings) -> ssl.SSLContext | bool:
             settings.api_root,
         )
         return False
+    if not https:
+        # The client never speaks TLS here (its base URL is fixed and it follows no redirect),
+        # so the system's CA bundle is not loaded (50 ms of every start); a context that trusts
+        # nothing would fail closed if that ever changed.
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     if settings.ca_file is not None:
         try:
             return ssl.create_default_context(cafile=str(settings.ca_file))

@@ -70,3 +70,13 @@ def test_a_broken_ca_file_is_a_settings_error(tmp_path: Path) -> None:
     ca.write_text("not a certificate")
     with pytest.raises(SettingsError, match=r"ca\.pem"):
         tls_verification(ApiSettings("https://x", ca_file=ca))
+
+
+def test_plain_http_loads_no_ca_bundle_and_would_fail_closed() -> None:
+    """No TLS is spoken over http://, so the start-up skips the CA bundle; the context given to
+    httpx trusts nothing and still requires a certificate, should TLS ever happen."""
+    verify = tls_verification(ApiSettings("http://127.0.0.1:8000"))
+    assert isinstance(verify, ssl.SSLContext)
+    assert verify.verify_mode is ssl.CERT_REQUIRED
+    assert verify.check_hostname
+    assert verify.cert_store_stats()["x509_ca"] == 0
