@@ -28,7 +28,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 #: SQLite only makes ``INTEGER PRIMARY KEY`` the fast rowid; elsewhere a seq needs 64 bits.
 SeqType = BigInteger().with_variant(Integer(), "sqlite")
@@ -81,12 +81,22 @@ responders = Table(
     Index("ix_responders_runner", "runner_id"),
 )
 
-aeds = Table(
-    "aeds",
+#: The AED register as the server last sent it, one row per field: ``doc`` is that field of
+#: every AED as one JSON array, in id order (:mod:`console.cache.aed_register`).
+aed_register = Table(
+    "aed_register",
+    metadata,
+    Column("name", String(24), primary_key=True),
+    Column("doc", Text, nullable=False),
+)
+
+#: AED statuses that ``aed.status`` events brought since the register was stored; cleared when
+#: a new register is stored (the server's list carries every status).
+aed_status = Table(
+    "aed_status",
     metadata,
     Column("id", String(64), primary_key=True),
     Column("status", String(24), nullable=False),
-    Column("doc", Text, nullable=False),
 )
 
 outbox = Table(

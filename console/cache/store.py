@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -31,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from console.api.wire import Rejected
 from console.cache import schema as s
+from console.cache.aed_register import decode_register, encode_register
 from console.cache.engine import (
     CacheEngines,
     SetAside,
@@ -45,7 +45,6 @@ from console.cache.migrations import CacheUnusable
 from console.domain.fold import FoldError, apply
 from console.domain.model import (
     Aed,
-    AedAccess,
     AedStatus,
     Event,
     EventType,
@@ -265,21 +264,15 @@ class Cache:
     # ----------------------------------------------------------------- AEDs
 
     async def aeds(self) -> list[Aed]:
-        """The cached register in id order, decoded in a worker thread.
-
-        26k AEDs decoded one ``json.loads`` and one :meth:`Aed.from_json` at a time took
-        0.7–2 s on the event loop at every start, freezing the window and the map page's
-        requests with it. The rows come in batches (each fetch an await, so the loop runs
-        between them) and :func:`decode_aeds` turns them into AEDs off the loop, several times
-        faster.
-        """
-        docs: list[str] = []
-        query = select(s.aeds.c.doc).order_by(s.aeds.c.id)
+        """The cached register in id order, with the statuses events changed since, decoded in
+        a worker thread (:mod:`console.cache.aed_register`); :class:`ModelError` when the
+        stored register is damaged."""
+        register = select(s.aed_register.c.name, s.aed_register.c.doc)
+        changed = select(s.aed_status.c.id, s.aed_status.c.status)
         async with self.reading() as conn:
-            result = await conn.stream(query.execution_options(yield_per=AED_FETCH_BATCH))
-            async for batch in result.scalars().partitions():
-                docs.extend(batch)
-        return await asyncio.to_thread(decode_aeds, docs)
+            columns = {name: doc for name, doc in await conn.execute(register)}
+            overrides = {aed_id: status for aed_id, status in await conn.execute(changed)}
+        return await asyncio.to_thread(decode_register, columns, overrides)
 
     async def aed_etag(self) -> str | None:
         async with self.reading() as conn:
@@ -287,70 +280,17 @@ class Cache:
 
     async def replace_aeds(self, aeds: Iterable[Aed], etag: str | None) -> None:
         """The full AED list as the server sent it, with its ETag, in one transaction."""
-        rows = [
-            {"id": aed.id, "status": aed.status.value, "doc": _dump(aed.to_json())} for aed in aeds
-        ]
+        register = list(aeds)
+        columns = await asyncio.to_thread(encode_register, register)
         async with self.writing() as conn:
-            await conn.execute(delete(s.aeds))
-            if rows:
-                await conn.execute(s.aeds.insert(), rows)
+            await conn.execute(delete(s.aed_register))
+            await conn.execute(delete(s.aed_status))
+            if register:
+                await conn.execute(
+                    s.aed_register.insert(),
+                    [{"name": name, "doc": doc} for name, doc in columns.items()],
+                )
             await conn.run_sync(_set_meta, s.META_AED_ETAG, etag)
-
-
-# --------------------------------------------------------------------------- AED decoding
-
-#: Rows per fetch of the AED register: each fetch is one await, so the loop runs between them.
-AED_FETCH_BATCH: Final = 2000
-#: AEDs per ``json.loads`` call. One call holds the GIL throughout, even in a worker thread, so
-#: a batch is kept to a few milliseconds of work: the event loop waits no longer than that.
-AED_DECODE_BATCH: Final = 1000
-
-_ACCESS: Final = {member.value: member for member in AedAccess}
-_STATUS: Final = {member.value: member for member in AedStatus}
-
-
-def decode_aeds(docs: Sequence[str]) -> list[Aed]:
-    """AEDs from their cached JSON documents, as :meth:`Aed.from_json` reads them, faster.
-
-    The documents were written by :meth:`Cache.replace_aeds` from checked AEDs, so the usual
-    case takes a short path: a batch of documents parsed by one ``json.loads`` and each AED
-    built directly when its fields have the types :meth:`Aed.from_json` would accept. Anything
-    else (a damaged row) goes through :meth:`Aed.from_json`, which gives the same AED or the
-    same :class:`ModelError` as before.
-    """
-    aeds: list[Aed] = []
-    for start in range(0, len(docs), AED_DECODE_BATCH):
-        batch = docs[start : start + AED_DECODE_BATCH]
-        try:
-            data = json.loads("[" + ",".join(batch) + "]")
-        except ValueError:
-            data = None
-        if not isinstance(data, list) or len(data) != len(batch):
-            # One document is not JSON, or is several: read them one by one for the error.
-            data = [json.loads(doc) for doc in batch]
-        aeds.extend(map(_decode_aed, data))
-    return aeds
-
-
-def _decode_aed(data: Any) -> Aed:
-    try:
-        ident, lat, lon = data["id"], data["lat"], data["lon"]
-        address, hours = data["address"], data["opening_hours"]
-        access, status = _ACCESS[data["access"]], _STATUS[data["status"]]
-    except (KeyError, TypeError):
-        return Aed.from_json(data)
-    if (
-        type(ident) is str
-        and ident
-        and type(lat) is float
-        and type(lon) is float
-        and math.isfinite(lat)
-        and math.isfinite(lon)
-        and type(address) is str
-        and (hours is None or type(hours) is str)
-    ):
-        return Aed(ident, lat, lon, address, access, hours, status)
-    return Aed.from_json(data)
 
 
 # --------------------------------------------------------------------------- sync helpers
@@ -609,18 +549,13 @@ def _store_missions(conn: Connection, missions: dict[str, tuple[Mission, int]]) 
 
 
 def _store_aed_status(conn: Connection, changes: dict[str, AedStatus]) -> None:
+    """Statuses on top of the stored register; one for an AED it does not hold yet is kept
+    too, harmlessly: reading ignores it and the next register replaces it."""
     if not changes:
         return
-    ids = list(changes)
-    docs: dict[str, str] = {}
-    for chunk in _chunks(ids):
-        query = select(s.aeds.c.id, s.aeds.c.doc).where(s.aeds.c.id.in_(chunk))
-        docs.update({aed_id: doc for aed_id, doc in conn.execute(query)})
-    for aed_id, status in changes.items():
-        if aed_id not in docs:
-            continue  # not in the list yet; the next AED fetch brings it with its status
-        doc = json.loads(docs[aed_id])
-        doc["status"] = status.value
-        conn.execute(
-            update(s.aeds).where(s.aeds.c.id == aed_id).values(status=status.value, doc=_dump(doc))
-        )
+    for chunk in _chunks(list(changes)):
+        conn.execute(delete(s.aed_status).where(s.aed_status.c.id.in_(chunk)))
+    conn.execute(
+        s.aed_status.insert(),
+        [{"id": aed_id, "status": status.value} for aed_id, status in changes.items()],
+    )

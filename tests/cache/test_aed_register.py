@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from console.cache import store
-from console.cache.store import Cache, decode_aeds
+from console.cache import schema, store
+from console.cache.aed_register import decode_register, encode_register
+from console.cache.store import Cache
 from console.domain.model import Aed, AedAccess, AedStatus, ModelError
 from console.domain.world import generate_world
 
@@ -46,55 +47,78 @@ async def test_the_register_reads_back_identical(cache: Cache) -> None:
     assert await cache.aeds() == register  # in id order, field for field
 
 
-def test_the_fast_decoder_agrees_with_from_json() -> None:
-    docs = [store._dump(aed.to_json()) for aed in _register()]
-    docs.append(
-        '{"id":"x","lat":56,"lon":10,"address":"a","access":"24/7",'
-        '"opening_hours":null,"status":"taken","extra":[1]}'
+def _columns(register: list[Aed]) -> dict[str, str]:
+    return encode_register(register)
+
+
+def _with(columns: dict[str, str], name: str, values: object) -> dict[str, str]:
+    return {**columns, name: json.dumps(values) if not isinstance(values, str) else values}
+
+
+def test_the_columns_decode_as_from_json_reads_the_documents() -> None:
+    register = _register()
+    columns = _columns(register)
+    assert decode_register(columns, {}) == register
+    lats = json.loads(columns["lat"])
+    lats[0] = 56  # an integer, as another writer might store it
+    decoded = decode_register(_with(columns, "lat", lats), {})
+    assert decoded[0] == Aed.from_json({**register[0].to_json(), "lat": 56})
+    assert type(decoded[0].lat) is float
+
+
+def test_statuses_changed_since_are_applied_on_top() -> None:
+    register = _register()
+    decoded = decode_register(
+        _columns(register), {register[0].id: "out_of_service", "aed-unknown": "taken"}
     )
-    expected = [Aed.from_json(json.loads(doc)) for doc in docs]
-    decoded = decode_aeds(docs)
-    assert decoded == expected
-    assert [type(aed.lat) for aed in decoded] == [float] * len(docs)  # an int 56 became 56.0
+    assert decoded[0].status is AedStatus.OUT_OF_SERVICE
+    assert decoded[1:] == register[1:]
+    assert decode_register({}, {"aed-1": "taken"}) == []
+
+
+def _damaged(name: str, n: int, value: object) -> dict[str, str]:
+    columns = _columns(_register())
+    values = json.loads(columns[name])
+    values[n] = value
+    return _with(columns, name, values)
 
 
 @pytest.mark.parametrize(
-    ("doc", "error"),
+    "columns",
     [
-        (
-            '{"id":"a","lat":"56","lon":10.0,"address":"x","access":"24/7",'
-            '"opening_hours":null,"status":"taken"}',
-            ModelError,
+        pytest.param(_damaged("lat", 2, "56"), id="a latitude as text"),
+        pytest.param(_damaged("status", 2, "stolen"), id="an unknown status"),
+        pytest.param(_damaged("access", 2, ["24/7"]), id="an access that is a list"),
+        pytest.param(_damaged("id", 2, ""), id="an empty id"),
+        pytest.param(_damaged("id", 2, "aed-001"), id="an id twice"),
+        pytest.param(_with(_columns(_register()), "lon", "[NaN]"), id="lengths differ"),
+        pytest.param(_damaged("lon", 2, None), id="no longitude"),
+        pytest.param(_with(_columns(_register()), "address", "{"), id="not JSON"),
+        pytest.param(_with(_columns(_register()), "address", '{"a": 1}'), id="not a list"),
+        pytest.param(
+            {k: v for k, v in _columns(_register()).items() if k != "status"}, id="no status"
         ),
-        (
-            '{"id":"a","lat":56.0,"lon":10.0,"address":"x","access":"24/7",'
-            '"opening_hours":null,"status":"stolen"}',
-            ModelError,
-        ),
-        (
-            '{"id":"","lat":56.0,"lon":10.0,"address":"x","access":"24/7",'
-            '"opening_hours":null,"status":"taken"}',
-            ModelError,
-        ),
-        (
-            '{"id":"a","lat":NaN,"lon":10.0,"address":"x","access":"24/7",'
-            '"opening_hours":null,"status":"taken"}',
-            ModelError,
-        ),
-        (
-            '{"id":"a","lon":10.0,"address":"x","access":"24/7","opening_hours":null,'
-            '"status":"taken"}',
-            ModelError,
-        ),
-        ("[1, 2]", ModelError),
-        ("{", ValueError),
-        ('{"id":"a"},{"id":"b"}', ValueError),  # two documents in one row: not joined blindly
     ],
 )
-def test_a_damaged_row_fails_as_from_json_fails(doc: str, error: type[Exception]) -> None:
-    good = store._dump(_register()[0].to_json())
-    with pytest.raises(error):
-        decode_aeds([good, doc, good])
+def test_a_damaged_register_fails_as_from_json_fails(columns: dict[str, str]) -> None:
+    with pytest.raises(ModelError):
+        decode_register(columns, {})
+
+
+def test_an_unknown_status_on_top_fails_too() -> None:
+    register = _register()
+    with pytest.raises(ModelError):
+        decode_register(_columns(register), {register[0].id: "stolen"})
+
+
+async def test_a_damaged_stored_register_is_a_model_error(cache: Cache) -> None:
+    await cache.replace_aeds(_register(), '"v1"')
+    async with cache.writing() as conn:
+        await conn.execute(
+            schema.aed_register.update().where(schema.aed_register.c.name == "lat").values(doc="[1")
+        )
+    with pytest.raises(ModelError):
+        await cache.aeds()
 
 
 async def test_a_large_register_is_decoded_off_the_event_loop(
@@ -109,13 +133,13 @@ async def test_a_large_register_is_decoded_off_the_event_loop(
     assert len(register) > 20_000
     await cache.replace_aeds(register, '"v1"')
     threads: list[threading.Thread] = []
-    real = store.decode_aeds
+    real = store.decode_register
 
-    def recording(docs: list[str]) -> list[Aed]:
+    def recording(columns: dict[str, str], overrides: dict[str, str]) -> list[Aed]:
         threads.append(threading.current_thread())
-        return real(docs)
+        return real(columns, overrides)
 
-    monkeypatch.setattr(store, "decode_aeds", recording)
+    monkeypatch.setattr(store, "decode_register", recording)
 
     gaps: list[float] = []
     done = asyncio.Event()

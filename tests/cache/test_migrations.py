@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from cache_event_log import EventLog
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from console.cache import schema
 from console.cache.engine import CacheUrlError, default_cache_url, normalise_url
 from console.cache.migrations import STEPS, _set_version
 from console.cache.store import Cache
 from console.domain.fold import fold
+from console.domain.model import Aed, AedAccess, AedStatus
 
 
 def _columns(url: str) -> dict[str, set[str]]:
@@ -62,6 +63,11 @@ RELEASED[2] = {
         "attempts", "result",
     },
 }  # fmt: skip
+RELEASED[3] = {
+    **{table: columns for table, columns in RELEASED[2].items() if table != "aeds"},
+    "aed_register": {"name", "doc"},
+    "aed_status": {"id", "status"},
+}
 
 
 def test_each_step_builds_the_tables_its_version_released(cache_url: str) -> None:
@@ -133,6 +139,59 @@ async def test_a_version_1_cache_is_upgraded_and_keeps_its_events(
         await cache.close()
 
 
+def _version_2_aeds(url: str, register: list[Aed], damaged: bool = False) -> None:
+    """A cache as version 2 left it: one JSON document per AED (and the register's ETag)."""
+    engine = create_engine(url)
+    try:
+        for version in (1, 2):
+            with engine.begin() as conn:
+                STEPS[version](conn)
+                _set_version(conn, version)
+        with engine.begin() as conn:
+            rows = [
+                {"id": a.id, "status": a.status.value, "doc": json.dumps(a.to_json())}
+                for a in register
+            ]
+            if damaged:
+                rows[0]["doc"] = '{"id": "aed-1"'
+            insert = text("INSERT INTO aeds (id, status, doc) VALUES (:id, :status, :doc)")
+            conn.execute(insert, rows)
+            conn.execute(schema.cache_meta.insert().values(key=schema.META_AED_ETAG, value='"v2"'))
+    finally:
+        engine.dispose()
+
+
+def _aeds(n: int) -> list[Aed]:
+    return [
+        Aed(f"aed-{i}", 55.0 + i / 10, 12.0, f"Vej {i}", AedAccess.ALWAYS, None, AedStatus.TAKEN)
+        for i in range(1, n + 1)
+    ]
+
+
+async def test_a_version_2_register_is_carried_into_columns(cache_url: str) -> None:
+    _version_2_aeds(cache_url, _aeds(3))
+    cache = await Cache.open(cache_url)
+    try:
+        assert cache.upgraded_from == 2
+        assert await cache.aeds() == _aeds(3)
+        assert await cache.aed_etag() == '"v2"'
+    finally:
+        await cache.close()
+    assert "aeds" not in _columns(cache_url)
+
+
+async def test_a_damaged_version_2_register_drops_its_etag_so_it_is_fetched_whole(
+    cache_url: str,
+) -> None:
+    _version_2_aeds(cache_url, _aeds(3), damaged=True)
+    cache = await Cache.open(cache_url)
+    try:
+        assert await cache.aeds() == _aeds(3)[1:]
+        assert await cache.aed_etag() is None
+    finally:
+        await cache.close()
+
+
 def _set_schema_version(url: str, version: str) -> None:
     with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
         db.execute("UPDATE cache_meta SET value=? WHERE key='schema_version'", (version,))
@@ -152,7 +211,8 @@ async def test_a_newer_cache_is_set_aside_never_deleted(
     try:
         notice = cache.set_aside
         assert notice is not None
-        assert "schema version 99, newer than this console's 2" in notice.reason
+        newer = f"schema version 99, newer than this console's {schema.SCHEMA_VERSION}"
+        assert newer in notice.reason
         assert notice.moved_to.name.startswith("cache.sqlite3.newer-")
         assert await cache.last_seq() == 0
         assert await cache.event_count() == 0

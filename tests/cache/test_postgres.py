@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from cache_event_log import EventLog
 
+from console.cache.schema import SCHEMA_VERSION
 from console.cache.store import Cache
 from console.domain.fold import fold
 from console.domain.model import Aed, AedAccess, AedStatus
@@ -44,12 +45,12 @@ async def test_the_cache_on_postgresql(pg_url: str) -> None:
             for n, status in enumerate(AedStatus)
         ]
         await cache.replace_aeds(reversed(register), '"v1"')
-        assert await cache.aeds() == register  # streamed in batches, decoded in a thread
+        assert await cache.aeds() == register  # columns decoded in a thread
     finally:
         await cache.close()
     reopened = await Cache.open(pg_url)
     try:
-        assert reopened.upgraded_from == 2
+        assert reopened.upgraded_from == SCHEMA_VERSION  # found current: nothing to upgrade
         assert await reopened.event_count() == log.seq
     finally:
         await reopened.close()

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from console.api.wire import Rejected
-from console.cache import store
+from console.cache import schema, store
 from console.cache.store import Cache
 from console.domain.fold import fold
 from console.domain.model import Aed, AedAccess, AedStatus, Event, EventType, MissionState
@@ -174,7 +174,7 @@ async def test_the_cache_survives_closing_and_opening(cache_url: str, event_log:
     await first.close()
     second = await Cache.open(cache_url)
     try:
-        assert second.upgraded_from == 2
+        assert second.upgraded_from == schema.SCHEMA_VERSION
         assert await second.last_seq() == event_log.seq
         assert await second.mission("m-1") == fold(event_log.events)
     finally:

@@ -12,6 +12,7 @@ import pytest
 from console.api.client import DispatchClient
 from console.api.problems import NotFound
 from console.api.settings import ApiSettings
+from console.cache import schema
 from console.cache.outbox import OutboxState
 from console.cache.store import Cache
 from console.domain.model import AedStatus, AgeGroup, LatLon, Mission, MissionState
@@ -205,3 +206,24 @@ async def test_the_server_clock_is_measured_once_live_and_stops_with_the_service
     assert not offset.is_warning  # the same machine's clock
     await services.aclose()
     assert not services.tasks.running("server-clock")
+
+
+@pytest.mark.allow_log_warnings
+async def test_a_damaged_cached_register_is_fetched_whole_again(
+    start: StartServices, driver: Driver, cache_url: str
+) -> None:
+    """With the cached register unreadable, its ETag would get a 304 and leave no AEDs."""
+    aed_id = await driver.add_aed()
+    first = await start()
+    await _live(first, driver)
+    await eventually(lambda: aed_id in first.aeds.aeds, 10, "the AED register")
+    async with first.cache.writing() as conn:
+        await conn.execute(
+            schema.aed_register.update().where(schema.aed_register.c.name == "lat").values(doc="[")
+        )
+    await first.aclose()
+
+    second = await start()
+    await second.aeds.wait_loaded()
+    assert aed_id not in second.aeds.aeds  # unreadable: logged, and the console goes on
+    await eventually(lambda: aed_id in second.aeds.aeds, 20, "the register fetched again")
