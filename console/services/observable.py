@@ -24,10 +24,21 @@ Unsubscribe = Callable[[], None]
 
 def _notify(callbacks: list[Callable[[T], None]], value: T, what: str) -> None:
     for callback in list(callbacks):
-        try:
-            callback(value)
-        except Exception:
-            log.exception("a subscriber of %s failed", what)
+        _tell(callback, value, what)
+
+
+def _tell(callback: Callable[[T], None], value: T, what: str) -> None:
+    try:
+        callback(value)
+    except Exception:
+        log.exception("a subscriber of %s failed", what)
+
+
+def _tell_reset(on_reset: Callable[[], None], what: str) -> None:
+    try:
+        on_reset()
+    except Exception:
+        log.exception("a subscriber of %s failed", what)
 
 
 class Observable(Generic[T]):
@@ -81,6 +92,8 @@ class ObservableMap(Generic[K, V], Mapping[K, V]):
         self._items: dict[K, V] = {}
         self._name = name
         self._callbacks: list[Callable[[Change[K, V]], None]] = []
+        #: For :meth:`replace_all`: per subscriber, what it wants told instead of each key.
+        self._on_reset: dict[Callable[[Change[K, V]], None], Callable[[], None]] = {}
 
     def __getitem__(self, key: K) -> V:
         return self._items[key]
@@ -91,12 +104,23 @@ class ObservableMap(Generic[K, V], Mapping[K, V]):
     def __len__(self) -> int:
         return len(self._items)
 
-    def subscribe(self, callback: Callable[[Change[K, V]], None]) -> Unsubscribe:
+    def subscribe(
+        self,
+        callback: Callable[[Change[K, V]], None],
+        *,
+        on_reset: Callable[[], None] | None = None,
+    ) -> Unsubscribe:
+        """Call ``callback`` with each change; with ``on_reset``, a :meth:`replace_all` that
+        changes anything calls that once instead (the subscriber reads the whole map again:
+        26k AEDs arrive that way, and 26k calls cost more than one re-read)."""
         self._callbacks.append(callback)
+        if on_reset is not None:
+            self._on_reset[callback] = on_reset
 
         def unsubscribe() -> None:
             if callback in self._callbacks:
                 self._callbacks.remove(callback)
+            self._on_reset.pop(callback, None)
 
         return unsubscribe
 
@@ -115,11 +139,27 @@ class ObservableMap(Generic[K, V], Mapping[K, V]):
         _notify(self._callbacks, Change(ChangeKind.REMOVED, key, value), self._name)
 
     def replace_all(self, items: Mapping[K, V]) -> None:
-        """Make the map equal ``items``, telling subscribers only what differs."""
-        for key in [k for k in self._items if k not in items]:
-            self.remove(key)
-        for key, value in items.items():
-            self.put(key, value)
+        """Make the map equal ``items``, telling subscribers only what differs (or, those
+        that asked for it, once that something did)."""
+        old = self._items
+        removed = [k for k in old if k not in items]
+        differs = [k for k, v in items.items() if (o := old.get(k, _MISSING)) is _MISSING or o != v]
+        if not removed and not differs:
+            return
+        self._items = {**{k: v for k, v in old.items() if k in items}, **items}  # keys keep places
+        per_key = [c for c in self._callbacks if c not in self._on_reset]
+        changes = [Change(ChangeKind.REMOVED, k, old[k]) for k in removed] if per_key else []
+        if per_key:
+            for k in differs:
+                kind = ChangeKind.CHANGED if k in old else ChangeKind.ADDED
+                changes.append(Change(kind, k, items[k]))
+        for callback in list(self._callbacks):
+            on_reset = self._on_reset.get(callback)
+            if on_reset is not None:
+                _tell_reset(on_reset, self._name)
+                continue
+            for change in changes:
+                _tell(callback, change, self._name)
 
 
 _MISSING: object = object()

@@ -397,7 +397,9 @@ class MainWindow(Retranslating, QMainWindow):
         missions = services.missions.open_missions
         self._unsubscribe.append(missions.subscribe(self._mission_changed))
         self._unsubscribe.append(services.sync.status.subscribe(self._link_changed))
-        self._unsubscribe.append(services.aeds.aeds.subscribe(self._aed_changed))
+        self._unsubscribe.append(
+            services.aeds.aeds.subscribe(self._aed_changed, on_reset=self._aeds_replaced)
+        )
         self._unsubscribe.append(services.missions.commands.subscribe(self._command_changed))
         self._unsubscribe.append(self.ctx.mission_log.subscribe(self._mission_events))
         # After the services have applied a batch: show it now, not a turn of the loop later.
@@ -783,6 +785,11 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _aed_changed(self, change: Change[str, Aed]) -> None:
         self._aed_dirty.add(change.key)
+        self._locator = None
+        self._refresh_timer.start()
+
+    def _aeds_replaced(self) -> None:
+        self._aed_dirty.add("*")
         self._locator = None
         self._refresh_timer.start()
 

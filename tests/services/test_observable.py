@@ -73,3 +73,33 @@ def test_replace_all_sends_only_the_differences() -> None:
         (ChangeKind.REMOVED, "a"),
         (ChangeKind.REMOVED, "b"),
     ]
+
+
+def test_replace_all_tells_a_reset_subscriber_once_and_the_others_each_key() -> None:
+    """26k AEDs replaced at start-up: one call for the window, not 26k."""
+    m: ObservableMap[str, int] = ObservableMap()
+    m.put("a", 1)
+    m.put("b", 2)
+    resets: list[dict[str, int]] = []
+    bulk_changes: list[Change[str, int]] = []
+    keyed: list[Change[str, int]] = []
+    unsubscribe = m.subscribe(bulk_changes.append, on_reset=lambda: resets.append(dict(m)))
+    m.subscribe(keyed.append)
+
+    m.replace_all({"b": 2, "a": 1})  # equal: nobody is told
+    assert resets == []
+    assert keyed == []
+    m.replace_all({"c": 3, "b": 20})
+    assert resets == [{"b": 20, "c": 3}]  # the map is whole when the subscriber reads it
+    assert bulk_changes == []
+    assert sorted((c.kind.value, c.key, c.value) for c in keyed) == [
+        ("added", "c", 3),
+        ("changed", "b", 20),
+        ("removed", "a", 1),
+    ]
+    assert list(m) == ["b", "c"]  # a key that stays keeps its place
+    m.put("d", 4)  # single changes still come one by one
+    assert bulk_changes == [Change(ChangeKind.ADDED, "d", 4)]
+    unsubscribe()
+    m.replace_all({})
+    assert len(resets) == 1
