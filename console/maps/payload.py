@@ -185,11 +185,18 @@ def responder_look(responder: Responder) -> ResponderLook:
     return ResponderLook.TO_PATIENT
 
 
-def task_label(responder: Responder) -> str:
+def task_label(responder: Responder, aed: Aed | None = None) -> str:
+    """What the responder was sent to do: a fetcher's AED by its address when ``aed`` (the
+    register's entry for it) is given, by its id while the register does not know it."""
     task = responder.task
     if task is None:
         return "—"
     if task.kind is TaskKind.FETCH_AED:
+        address = aed.address.strip() if aed is not None and aed.id == task.aed_id else ""
+        if address:
+            return QCoreApplication.translate(
+                "MapItems", "Fetch AED at {address}, then go to patient"
+            ).format(address=address)
         return QCoreApplication.translate("MapItems", "Fetch AED {aed}, then go to patient").format(
             aed=task.aed_id
         )
@@ -216,11 +223,16 @@ def incident_item(
     }
 
 
-def responder_item(responder: Responder, eta: datetime | None = None) -> Json:
+def responder_item(
+    responder: Responder, eta: datetime | None = None, aeds: Mapping[str, Aed] | None = None
+) -> Json:
+    """``aeds``: the AED register (id → AED), for the address of the AED a fetcher is sent to;
+    without it, or while it lacks that AED, the task names the AED by its id."""
     what = f"responder {responder.runner_id!r}"
     lat, lon = check_lat_lon(responder.position.lat, responder.position.lon, what)
     look = responder_look(responder)
     task = responder.task
+    aed = aeds.get(task.aed_id) if aeds and task is not None and task.aed_id else None
     heading_to_aed = look is ResponderLook.TO_AED and task is not None
     return {
         "id": check_id(responder.runner_id, "runner_id"),
@@ -230,7 +242,7 @@ def responder_item(responder: Responder, eta: datetime | None = None) -> Json:
         "lon": lon,
         "look": look.value,
         "state": state_label(responder.state),
-        "task": task_label(responder),
+        "task": task_label(responder, aed),
         "aed_id": task.aed_id if heading_to_aed and task is not None else None,
         "distance": distance_label(responder.distance_m),
         "eta": eta_label(eta),
@@ -238,10 +250,12 @@ def responder_item(responder: Responder, eta: datetime | None = None) -> Json:
 
 
 def responder_items(
-    responders: Iterable[Responder], etas: Mapping[str, datetime | None] | None = None
+    responders: Iterable[Responder],
+    etas: Mapping[str, datetime | None] | None = None,
+    aeds: Mapping[str, Aed] | None = None,
 ) -> list[Json]:
     etas = etas or {}
-    items = [responder_item(r, etas.get(r.runner_id)) for r in responders]
+    items = [responder_item(r, etas.get(r.runner_id), aeds) for r in responders]
     seen: set[str] = set()
     for item in items:
         if item["id"] in seen:

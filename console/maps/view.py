@@ -193,11 +193,14 @@ class MapView(QWidget):
         """Replace the responders shown for a mission (added, changed and gone ones alike).
 
         ``etas`` maps runner ids to expected arrival instants (e.g. from
-        :func:`console.domain.eta.expected_arrival`); missing ones show as "—".
+        :func:`console.domain.eta.expected_arrival`); missing ones show as "—". A fetcher's
+        task names the AED by its address from the AEDs this map shows (:meth:`set_aeds`,
+        :meth:`update_aed`), by its id while they lack it: send the AEDs first, then the
+        responders again when they change.
         """
         check_id(mission_id, "mission_id")
         responders = list(responders)
-        items = responder_items(responders, etas)
+        items = responder_items(responders, etas, self._aeds)
         self._responder_sources[mission_id] = (responders, dict(etas or {}))
         self._responders[mission_id] = {item["id"]: dict(item) for item in items}
         self._send({"op": "responders", "mission": mission_id, "items": items})
@@ -422,7 +425,7 @@ class MapView(QWidget):
         for mission_id, riders in list(self._responders.items()):
             source = self._responder_sources.get(mission_id)
             if source is not None:
-                remade = {item["id"]: dict(item) for item in responder_items(*source)}
+                remade = {item["id"]: dict(item) for item in responder_items(*source, self._aeds)}
                 for runner_id, item in remade.items():
                     moved = riders.get(runner_id)
                     if moved is not None:  # positions sent since the items were made

@@ -158,7 +158,7 @@ class ResponderTableModel(RowTableModel[ResponderRow, Column]):
         if column is Column.STATE:
             return texts.state_label(responder.state)
         if column is Column.TASK:
-            return texts.task_label(responder)
+            return texts.task_label(responder, row.aed)
         if now is None:
             return "—"
         if column is Column.SINCE:

@@ -14,7 +14,15 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from console.domain.localtime import to_local
-from console.domain.model import AgeGroup, EventType, Mission, Responder, ResponderState, TaskKind
+from console.domain.model import (
+    Aed,
+    AgeGroup,
+    EventType,
+    Mission,
+    Responder,
+    ResponderState,
+    TaskKind,
+)
 from console.services.link import LinkState
 
 #: The language numbers are written in (``da``: ``1,2 km``); set by :func:`console.ui.i18n.install`.
@@ -48,11 +56,18 @@ def state_label(state: ResponderState) -> str:
     return labels[state]
 
 
-def task_label(responder: Responder) -> str:
+def task_label(responder: Responder, aed: Aed | None = None) -> str:
+    """What the responder was sent to do: a fetcher's AED by its address when ``aed`` (the
+    register's entry for it) is given, by its id while the register does not know it."""
     task = responder.task
     if task is None:
         return "—"
     if task.kind is TaskKind.FETCH_AED:
+        address = aed.address.strip() if aed is not None and aed.id == task.aed_id else ""
+        if address:
+            return QCoreApplication.translate("Texts", "Fetch AED at {address}").format(
+                address=address
+            )
         return QCoreApplication.translate("Texts", "Fetch AED {aed}").format(aed=task.aed_id)
     return QCoreApplication.translate("Texts", "Straight to patient")
 

@@ -523,12 +523,17 @@
             <translation>I bil</translation>
         </message>
         <message>
-            <location filename="../../console/maps/payload.py" line="193" />
+            <location filename="../../console/maps/payload.py" line="197" />
+            <source>Fetch AED at {address}, then go to patient</source>
+            <translation>Hent hjertestarter ved {address}, derefter til patienten</translation>
+        </message>
+        <message>
+            <location filename="../../console/maps/payload.py" line="200" />
             <source>Fetch AED {aed}, then go to patient</source>
             <translation>Hent hjertestarter {aed}, derefter til patienten</translation>
         </message>
         <message>
-            <location filename="../../console/maps/payload.py" line="196" />
+            <location filename="../../console/maps/payload.py" line="203" />
             <source>Go straight to patient</source>
             <translation>Direkte til patienten</translation>
         </message>
@@ -1354,204 +1359,209 @@
     <context>
         <name>Texts</name>
         <message>
-            <location filename="../../console/ui/texts.py" line="39" />
+            <location filename="../../console/ui/texts.py" line="47" />
             <source>Alerted</source>
             <extracomment>The language numbers are written in (``da``: ``1,2 km``); set by :func:`console.ui.i18n.install`. Kept as a code, not a QLocale: the console never changes Qt's process-wide default locale, which PySide cannot release cleanly at exit.</extracomment>
             <translation>Alarmeret</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="40" />
+            <location filename="../../console/ui/texts.py" line="48" />
             <source>Accepted</source>
             <translation>Accepteret</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="41" />
+            <location filename="../../console/ui/texts.py" line="49" />
             <source>Declined</source>
             <translation>Afvist</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="42" />
+            <location filename="../../console/ui/texts.py" line="50" />
             <source>Too far away</source>
             <translation>For langt væk</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="43" />
+            <location filename="../../console/ui/texts.py" line="51" />
             <source>AED collected</source>
             <translation>Hjertestarter hentet</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="44" />
+            <location filename="../../console/ui/texts.py" line="52" />
             <source>Arrived</source>
             <translation>Fremme</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="45" />
+            <location filename="../../console/ui/texts.py" line="53" />
             <source>Abandoned</source>
             <translation>Opgivet</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="46" />
+            <location filename="../../console/ui/texts.py" line="54" />
             <source>Released</source>
             <translation>Frigivet</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="56" />
+            <location filename="../../console/ui/texts.py" line="68" />
+            <source>Fetch AED at {address}</source>
+            <translation>Hent hjertestarter ved {address}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="71" />
             <source>Fetch AED {aed}</source>
             <translation>Hent hjertestarter {aed}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="57" />
+            <location filename="../../console/ui/texts.py" line="72" />
             <source>Straight to patient</source>
             <translation>Direkte til patienten</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="62" />
+            <location filename="../../console/ui/texts.py" line="77" />
             <source>Adult</source>
             <translation>Voksen</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="63" />
+            <location filename="../../console/ui/texts.py" line="78" />
             <source>Child</source>
             <translation>Barn</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="64" />
+            <location filename="../../console/ui/texts.py" line="79" />
             <source>Age unknown</source>
             <translation>Alder ukendt</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="71" />
+            <location filename="../../console/ui/texts.py" line="86" />
             <source>Live</source>
             <translation>Live</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="72" />
+            <location filename="../../console/ui/texts.py" line="87" />
             <source>Catching up</source>
             <translation>Henter det manglende</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="73" />
+            <location filename="../../console/ui/texts.py" line="88" />
             <source>Stale</source>
             <translation>Gået i stå</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="74" />
+            <location filename="../../console/ui/texts.py" line="89" />
             <source>Offline</source>
             <translation>Offline</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="75" />
+            <location filename="../../console/ui/texts.py" line="90" />
             <source>Not logged in</source>
             <translation>Ikke logget ind</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="86" />
+            <location filename="../../console/ui/texts.py" line="101" />
             <source>EMS on scene</source>
             <extracomment>Close outcomes the dialog offers; the value is what the server stores (``end_reason``).</extracomment>
             <translation>Ambulance på stedet</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="87" />
+            <location filename="../../console/ui/texts.py" line="102" />
             <source>Patient transported</source>
             <translation>Patienten kørt på hospitalet</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="88" />
+            <location filename="../../console/ui/texts.py" line="103" />
             <source>Not a cardiac arrest</source>
             <translation>Ikke hjertestop</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="89" />
+            <location filename="../../console/ui/texts.py" line="104" />
             <source>Other</source>
             <translation>Andet</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="129" />
+            <location filename="../../console/ui/texts.py" line="144" />
             <source>≈ {time} (due)</source>
             <translation>≈ {time} (nu)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="136" />
+            <location filename="../../console/ui/texts.py" line="151" />
             <source>(no address)</source>
             <translation>(ingen adresse)</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="144" />
+            <location filename="../../console/ui/texts.py" line="159" />
             <source>Alert raised: {address}</source>
             <translation>Alarm udløst: {address}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="148" />
+            <location filename="../../console/ui/texts.py" line="163" />
             <source>{who} alerted ({distance})</source>
             <translation>{who} alarmeret ({distance})</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="154" />
+            <location filename="../../console/ui/texts.py" line="169" />
             <source>{who} accepted: fetch AED {aed}</source>
             <translation>{who} accepterede: henter hjertestarter {aed}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="157" />
+            <location filename="../../console/ui/texts.py" line="172" />
             <source>{who} accepted: straight to patient</source>
             <translation>{who} accepterede: direkte til patienten</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="161" />
+            <location filename="../../console/ui/texts.py" line="176" />
             <source>{who} declined</source>
             <translation>{who} afviste</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="163" />
+            <location filename="../../console/ui/texts.py" line="178" />
             <source>{who} too far away ({distance})</source>
             <translation>{who} for langt væk ({distance})</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="167" />
+            <location filename="../../console/ui/texts.py" line="182" />
             <source>{who} collected AED {aed}</source>
             <translation>{who} hentede hjertestarter {aed}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="171" />
+            <location filename="../../console/ui/texts.py" line="186" />
             <source>{who} arrived</source>
             <translation>{who} er fremme</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="173" />
+            <location filename="../../console/ui/texts.py" line="188" />
             <source>{who} abandoned</source>
             <translation>{who} opgav</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="175" />
+            <location filename="../../console/ui/texts.py" line="190" />
             <source>{who} released</source>
             <translation>{who} frigivet</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="177" />
+            <location filename="../../console/ui/texts.py" line="192" />
             <source>Alert more: {count} more within {radius}</source>
             <translation>Alarmér flere: {count} mere inden for {radius}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="182" />
+            <location filename="../../console/ui/texts.py" line="197" />
             <source>Message to {who}: {text}</source>
             <translation>Besked til {who}: {text}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="185" />
+            <location filename="../../console/ui/texts.py" line="200" />
             <source>Message to all who accepted: {text}</source>
             <translation>Besked til alle der har accepteret: {text}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="189" />
+            <location filename="../../console/ui/texts.py" line="204" />
             <source>Cancelled: {reason}</source>
             <translation>Annulleret: {reason}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="193" />
+            <location filename="../../console/ui/texts.py" line="208" />
             <source>Closed: {outcome}</source>
             <translation>Afsluttet: {outcome}</translation>
         </message>
         <message>
-            <location filename="../../console/ui/texts.py" line="197" />
+            <location filename="../../console/ui/texts.py" line="212" />
             <source>{who} moved</source>
             <translation>{who} flyttede sig</translation>
         </message>

@@ -96,6 +96,51 @@ def test_responder_item_carries_formatted_text() -> None:
     assert collected["aed_id"] is None  # the AED is in hand: the route goes to the patient
 
 
+def _aed(aed_id: str, address: str) -> Aed:
+    return Aed(aed_id, 55.7, 12.5, address, AedAccess.ALWAYS, None, AedStatus.AVAILABLE)
+
+
+def test_a_fetcher_task_names_the_aed_by_its_address_from_the_register() -> None:
+    register = {"aed-9": _aed("aed-9", "Østergade 12"), "aed-1": _aed("aed-1", "Torvet 1")}
+    fetching = _responder(ResponderState.ACCEPTED, Task.fetch_aed("aed-9"))
+    item = responder_item(fetching, None, register)
+    assert item["task"] == "Fetch AED at Østergade 12, then go to patient"
+    assert item["aed_id"] == "aed-9"  # the route still finds the AED by its id
+    direct = _responder(ResponderState.ACCEPTED, Task.go_to_patient(), rank=2)
+    items = responder_items([fetching, direct], None, register)
+    assert [i["task"] for i in items] == [
+        "Fetch AED at Østergade 12, then go to patient",
+        "Go straight to patient",
+    ]
+
+
+@pytest.mark.parametrize(
+    "register",
+    [
+        None,  # not read yet
+        {},
+        {"aed-1": _aed("aed-1", "Torvet 1")},  # lacks the AED (added since it was read)
+        {"aed-9": _aed("aed-9", "  ")},  # knows it, with no address to say
+    ],
+)
+def test_a_fetcher_task_names_the_aed_by_its_id_while_the_register_lacks_it(
+    register: dict[str, Aed] | None,
+) -> None:
+    fetching = _responder(ResponderState.ACCEPTED, Task.fetch_aed("aed-9"))
+    assert responder_item(fetching, None, register)["task"] == (
+        "Fetch AED aed-9, then go to patient"
+    )
+
+
+def test_an_aed_address_is_placed_as_it_came() -> None:
+    address = "<b>{aed}</b> & {0}"  # markup and format fields from the API stay text
+    register = {"aed-9": _aed("aed-9", address)}
+    fetching = _responder(ResponderState.ACCEPTED, Task.fetch_aed("aed-9"))
+    assert responder_item(fetching, None, register)["task"] == (
+        f"Fetch AED at {address}, then go to patient"
+    )
+
+
 @pytest.mark.parametrize(
     ("metres", "label"),
     [

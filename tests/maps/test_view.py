@@ -433,3 +433,32 @@ def test_responder_task_changes_restyle_the_marker(map_view: MapView) -> None:
     assert riders[alerted.runner_id]["line"] is not None
     map_view.clear_mission("m-restyle")
     QApplication.processEvents()
+
+
+def test_a_fetcher_popup_names_the_aed_by_its_address_as_text(map_view: MapView) -> None:
+    evil = replace(_AEDS[0], id="aed-addr", address='<img src=x onerror="window.__xss=6">')
+    mission = scene.mission("m-aed-address")
+    fetcher = replace(
+        mission.responders[0], state=ResponderState.ACCEPTED, task=Task.fetch_aed("aed-addr")
+    )
+    opener = f"AMK.openPopup('responder', {json.dumps(fetcher.runner_id)}, 'm-aed-address')"
+    map_view.set_aeds(_AEDS, scene.NIGHT)
+    map_view.set_mission(replace(mission, responders=(fetcher,)))
+    assert run_js(map_view, opener) is True
+    assert "Fetch AED aed-addr, then go to patient" in run_js(map_view, "AMK.popupText()")
+
+    map_view.update_aed(evil, scene.NIGHT)  # the register learns of it: the task is sent again
+    map_view.set_responders("m-aed-address", [fetcher])
+    assert run_js(map_view, opener) is True
+    text = run_js(map_view, "AMK.popupText()")
+    assert f"Fetch AED at {evil.address}, then go to patient" in text
+    QTest.qWait(200)
+    assert run_js(map_view, "typeof window.__xss") == "undefined"
+    assert run_js(map_view, "document.querySelectorAll('.leaflet-popup-content img').length") == 0
+
+    map_view.reload()  # a fresh page is sent the items made again, with the address
+    wait_until(lambda: map_view.is_ready, 20.0, "the reloaded page")
+    assert run_js(map_view, opener) is True
+    assert f"Fetch AED at {evil.address}" in run_js(map_view, "AMK.popupText()")
+    map_view.clear_mission("m-aed-address")
+    map_view.set_aeds(_AEDS, scene.NIGHT)

@@ -5,13 +5,22 @@ table row each with the task named. The picture is saved next to the test's file
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
-from ui_harness import Sim, console_running, page_state, run, settle_map, wait_until
+from ui_harness import (
+    Sim,
+    console_running,
+    page_json,
+    page_state,
+    run,
+    settle_map,
+    wait_until,
+)
 
 from console.domain.model import AgeGroup, LatLon, ResponderState, TaskKind
 from console.ui.composition import Console
@@ -109,9 +118,10 @@ def test_four_fetchers_two_aeds_three_direct(console: Console, tmp_path: Path) -
             "abandoned": 0,
         }
 
-        # ---- the table: one row each, fetchers name their AED and have two ETAs
+        # ---- the table: one row each, fetchers name their AED's address and have two ETAs
         model = window.responder_model
         assert model.rowCount() == 7
+        addresses = {"aed-A": "Store Torv 1", "aed-B": "Åboulevarden 3"}
         for responder in mission.responders:
             row = model.row_of(responder.runner_id)
             task = model.data(model.index(row, Column.TASK))
@@ -119,10 +129,10 @@ def test_four_fetchers_two_aeds_three_direct(console: Console, tmp_path: Path) -
             eta_patient = model.data(model.index(row, Column.ETA_PATIENT))
             assert eta_patient.startswith("≈")
             if responder.state is ResponderState.AED_COLLECTED:
-                assert task == "Fetch AED aed-A"
+                assert task == "Fetch AED at Store Torv 1"
                 assert eta_aed == "—"
             elif responder.task is not None and responder.task.kind is TaskKind.FETCH_AED:
-                assert task == f"Fetch AED {responder.task.aed_id}"
+                assert task == f"Fetch AED at {addresses[str(responder.task.aed_id)]}"
                 assert eta_aed.startswith("≈")
             else:
                 assert task == "Straight to patient"
@@ -144,6 +154,14 @@ def test_four_fetchers_two_aeds_three_direct(console: Console, tmp_path: Path) -
             "s-r6": "to_patient",
         }
         patient = [PATIENT.lat, PATIENT.lon]
+        # the map's popups name the AED by its address too
+        fetching = next(rid for rid, look in looks.items() if look == "to_aed")
+        opener = f"AMK.openPopup('responder', {json.dumps(fetching)}, {json.dumps(mission_id)})"
+        assert page_json(window.map, opener) is True
+        aed_id = next(r.task.aed_id for r in mission.responders if r.runner_id == fetching)
+        assert f"Fetch AED at {addresses[str(aed_id)]}, then go to patient" in page_json(
+            window.map, "AMK.popupText()"
+        )
         for rid, item in shown.items():
             line = item["line"]
             assert line[-1] == pytest.approx(patient)
