@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -176,6 +177,31 @@ class Cache:
         """Store a batch and everything it changes in one transaction."""
         async with self.writing() as conn:
             return await conn.run_sync(_ingest, list(events), list(rejected))
+
+    async def event_signature(self, seq: int) -> tuple[str, str] | None:
+        """The stored event at ``seq`` as (type, at), for comparing with the server's log."""
+        query = select(s.events.c.type, s.events.c.at).where(s.events.c.seq == seq)
+        async with self.reading() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else (row.type, row.at)
+
+    async def start_over(self) -> Path | None:
+        """Forget the server's log (events, missions, AED statuses), keeping a copy of the file.
+
+        For a server whose log no longer is the one cached (restored from a backup, its
+        database replaced): a cache ahead of it would skip every new event up to its old seq.
+        The copy (SQLite) keeps the record of what this console was shown; the commands of
+        the outbox and the AED register stay. Returns the copy's path.
+        """
+        copy = None
+        path = self.path
+        async with self.writing() as conn:
+            if path is not None:
+                copy = await asyncio.to_thread(_copy_aside, path, self.now)
+            for table in (s.responders, s.missions, s.events, s.aed_status):
+                await conn.execute(delete(table))
+            await conn.run_sync(_set_meta, s.META_LAST_SEQ, "0")
+        return copy
 
     async def event_count(self) -> int:
         async with self.reading() as conn:
@@ -546,6 +572,26 @@ def _store_missions(conn: Connection, missions: dict[str, tuple[Mission, int]]) 
     conn.execute(s.missions.insert(), mission_rows)
     if responder_rows:
         conn.execute(s.responders.insert(), responder_rows)
+
+
+def _copy_aside(path: Path, now: Callable[[], datetime]) -> Path:
+    """A consistent copy of the SQLite file beside it (the backup API: WAL content included)."""
+    stamp = now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.diverged-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.diverged-{stamp}-{counter}")
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target
 
 
 def _store_aed_status(conn: Connection, changes: dict[str, AedStatus]) -> None:
