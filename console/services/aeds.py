@@ -32,9 +32,10 @@ class AedService:
         self._loaded = asyncio.Event()
         #: Status events that arrived while the cached register was still being read.
         self._early: dict[str, AedStatus] = {}
-        #: The cached register could not be read: the next fetch sends no ETag (a 304 would
-        #: leave the console without AEDs).
-        self._cache_damaged = False
+        #: The next fetch sends no ETag: the cached register could not be read (a 304 would
+        #: leave the console without AEDs), or its statuses come from a log the server no
+        #: longer has.
+        self._refetch_whole = False
 
     def start(self) -> None:
         """Follow status events; :meth:`load` then fills the register from the cache."""
@@ -56,7 +57,7 @@ class AedService:
             # keeps a working console meanwhile.
             log.exception("the cached AED register could not be read")
             cached = {}
-            self._cache_damaged = True
+            self._refetch_whole = True
         except BaseException:
             self._loaded.set()  # cancelled at shut-down: a refresh waiting on it may end too
             raise
@@ -66,6 +67,10 @@ class AedService:
         self._early.clear()
         self.aeds.replace_all(cached)
         self._loaded.set()
+
+    def refetch_whole(self) -> None:
+        """Make the next refresh fetch the whole register, statuses and all."""
+        self._refetch_whole = True
 
     @property
     def loaded(self) -> bool:
@@ -83,12 +88,12 @@ class AedService:
     async def refresh(self) -> bool:
         """Fetch the register unless unchanged; True when it changed."""
         await self._loaded.wait()
-        etag = None if self._cache_damaged else await self._cache.aed_etag()
+        etag = None if self._refetch_whole else await self._cache.aed_etag()
         fetched = await self._client.fetch_aeds(etag=etag)
         if fetched.not_modified or fetched.aeds is None:
             return False
         await self._cache.replace_aeds(fetched.aeds, fetched.etag)
-        self._cache_damaged = False
+        self._refetch_whole = False
         self.aeds.replace_all({aed.id: aed for aed in fetched.aeds})
         return True
 

@@ -106,6 +106,7 @@ class ConsoleServices:
             await services.aclose()
             raise
         services.sync.status.subscribe(services._on_link)
+        services.sync.on_history_reset(services._history_reset)
         # The sync logs in and catches up while the AED register is read from the cache (a
         # third of a second for Denmark) and while the window is built: neither waits for the
         # other.
@@ -142,6 +143,12 @@ class ConsoleServices:
         )
         if due and not self.tasks.running("aed-refresh"):
             self.tasks.spawn(self._refresh_aeds(), name="aed-refresh")
+
+    def _history_reset(self) -> None:
+        """The server's log is another one: its AED statuses too, so the register is fetched
+        whole as soon as the link is live."""
+        self.aeds.refetch_whole()
+        self._last_aed_refresh = None
 
     async def _refresh_aeds(self) -> None:
         while True:

@@ -8,9 +8,13 @@ One loop, for the console's whole life:
 2. **Follow** the SSE stream from that seq (``Last-Event-ID``; state ``live``). Events are
    written in batches: whatever arrived while the previous batch was being committed goes into
    the next one, so a burst costs few transactions and a lone event is written at once.
-3. A **gap** (a seq after the next expected one) means the stream lost something: the sync
+3. Before catching up, the server's event at the cached seq is compared with the cached one: a
+   server restored from a backup or given a new database numbers from an earlier seq again,
+   and a cache ahead of it would miss every new event up to its old seq. Then the cache starts
+   over (a copy of the file is kept) and the services drop what they held from the old log.
+4. A **gap** (a seq after the next expected one) means the stream lost something: the sync
    catches up from the cache's seq before writing the batch. Events are never skipped.
-4. A **watchdog** declares the link ``stale`` when nothing at all, not even the server's
+5. A **watchdog** declares the link ``stale`` when nothing at all, not even the server's
    keep-alive comment, has arrived for ``stale_after_s`` (20 s; the server sends one every 15 s)
    and drops the connection. Any failure leads to ``offline`` and a new attempt after a capped
    exponential backoff with jitter.
@@ -40,8 +44,9 @@ from console.api.problems import (
     Unauthorised,
 )
 from console.api.wire import Rejected
-from console.cache.store import Cache, IngestResult
+from console.cache.store import UNREADABLE_TYPE, Cache, IngestResult
 from console.domain.model import Event
+from console.domain.timefmt import format_time
 from console.services.clock import Clock, SystemClock
 from console.services.link import Backoff, LinkState, LinkStatus
 from console.services.observable import Observable, Unsubscribe
@@ -67,6 +72,8 @@ class SyncStats:
     gaps: int = 0
     stale: int = 0
     failures: int = 0
+    #: Times the server's log was found to differ from the cached one and the cache started over.
+    history_resets: int = 0
 
 
 class _Stale(Exception):
@@ -113,11 +120,13 @@ class EventSync:
             LinkStatus(LinkState.OFFLINE, self.clock.now(), "not connected yet"), "link status"
         )
         self._batch_callbacks: list[Callable[[IngestResult], None]] = []
+        self._reset_callbacks: list[Callable[[], None]] = []
         self._credentials = asyncio.Event()
         self._progress = asyncio.Event()
         self._cursor = 0
         self._last_activity = 0.0
         self._reached_live = False
+        self._history_differs = ""
 
     # ----------------------------------------------------------------- observing
 
@@ -133,6 +142,17 @@ class EventSync:
         def unsubscribe() -> None:
             if callback in self._batch_callbacks:
                 self._batch_callbacks.remove(callback)
+
+        return unsubscribe
+
+    def on_history_reset(self, callback: Callable[[], None]) -> Unsubscribe:
+        """Call ``callback`` when the cache started over because the server's log is another
+        one (the services drop what they hold from it; the catch-up then brings it anew)."""
+        self._reset_callbacks.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._reset_callbacks:
+                self._reset_callbacks.remove(callback)
 
         return unsubscribe
 
@@ -191,6 +211,8 @@ class EventSync:
 
     async def _session(self) -> None:
         self._cursor = await self.cache.last_seq()
+        if self._cursor > 0 and not await self._same_history():
+            await self._start_over()
         await self._catch_up()
         after = self._cursor
         self._touch()
@@ -203,6 +225,46 @@ class EventSync:
             self._set(LinkState.LIVE)
             log.info("following the event stream after seq %d", after)
             await self._follow(stream)
+
+    async def _same_history(self) -> bool:
+        """Whether the server's event at the cached seq is the cached one (type and time).
+
+        A server restored from a backup or given a new database numbers its events from an
+        earlier seq again: a cache ahead of it would ask for events after its own seq and miss
+        every new one up to there while looking live. One event is enough to tell.
+        """
+        cursor = self._cursor
+        page = await self.client.events_page(cursor - 1, 1)
+        if any(r.seq == cursor for r in page.rejected):
+            return True  # unreadable here too: nothing to compare, nothing says it differs
+        server = next((e for e in page.events if e.seq == cursor), None)
+        cached = await self.cache.event_signature(cursor)
+        if server is None:
+            self._history_differs = f"the server has no event {cursor}"
+            return False
+        signature = (server.type.value, format_time(server.at))
+        if cached is not None and cached != signature and cached[0] != UNREADABLE_TYPE:
+            self._history_differs = f"event {cursor} is {signature} there, {cached} here"
+            return False
+        return True
+
+    async def _start_over(self) -> None:
+        reason = self._history_differs
+        copy = await self.cache.start_over()
+        self._cursor = 0
+        self.stats.history_resets += 1
+        log.error(
+            "the dispatch server's event log is not the one this console cached (%s): the "
+            "server was restored or replaced. The cache starts over from the server's log; "
+            "the old one was kept as %s",
+            reason,
+            copy or "nothing (not a file)",
+        )
+        for callback in list(self._reset_callbacks):
+            try:
+                callback()
+            except Exception:
+                log.exception("a subscriber of the history reset failed")
 
     async def _catch_up(self) -> None:
         """Fetch pages from the cache's seq until the server has nothing newer.

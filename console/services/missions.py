@@ -26,6 +26,7 @@ class MissionService:
         #: Open missions by id, with their responders, as of the last committed batch.
         self.open_missions: ObservableMap[str, Mission] = ObservableMap("open missions")
         self._unsubscribe: Unsubscribe | None = None
+        self._unsubscribe_reset: Unsubscribe | None = None
 
     @property
     def link(self) -> Observable[LinkStatus]:
@@ -41,6 +42,10 @@ class MissionService:
         """Fill the model from the cache and follow the sync from now on."""
         if self._unsubscribe is None:
             self._unsubscribe = self._sync.on_batch(self._apply)
+            # The cache started over: its missions are gone; the catch-up brings the server's.
+            self._unsubscribe_reset = self._sync.on_history_reset(
+                lambda: self.open_missions.replace_all({})
+            )
         missions = await self._cache.open_missions()
         self.open_missions.replace_all({m.id: m for m in missions})
 
@@ -48,6 +53,9 @@ class MissionService:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        if self._unsubscribe_reset is not None:
+            self._unsubscribe_reset()
+            self._unsubscribe_reset = None
 
     def _apply(self, result: IngestResult) -> None:
         for mission in result.missions:

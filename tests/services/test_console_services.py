@@ -20,6 +20,7 @@ from console.services.console_services import ConsoleServices, ServicesConfig
 from console.services.link import LinkState
 from console.services.observable import Change, ChangeKind
 from console.services.replay import ReplayError, ReplayOrigin, ReplaySource
+from tests.support.dispatchd import Dispatchd
 from tests.support.driver import Driver
 from tests.support.proxy import LoopbackProxy
 from tests.support.waiting import eventually
@@ -187,6 +188,7 @@ async def test_an_offline_start_shows_the_cache_not_live_then_connects(
     await eventually(
         lambda: open_mission["id"] not in second.missions.open_missions, 10, "the cancel"
     )
+    assert second.sync.stats.history_resets == 0  # the same server's log: the cache goes on
 
 
 async def test_the_server_clock_is_measured_once_live_and_stops_with_the_services(
@@ -227,3 +229,48 @@ async def test_a_damaged_cached_register_is_fetched_whole_again(
     await second.aeds.wait_loaded()
     assert aed_id not in second.aeds.aeds  # unreadable: logged, and the console goes on
     await eventually(lambda: aed_id in second.aeds.aeds, 20, "the register fetched again")
+
+
+@pytest.mark.allow_log_warnings
+async def test_a_cache_ahead_of_a_replaced_server_starts_over_and_misses_nothing(
+    start: StartServices,
+    driver: Driver,
+    proxy: LoopbackProxy,
+    tmp_path: Path,
+    cache_url: str,
+) -> None:
+    """A server restored from a backup numbers its events from an earlier seq again: the
+    cache, ahead of it, would ask for events after its own seq and miss the new ones."""
+    await driver.add_runners(25)
+    old = await driver.raise_mission()
+    await driver.end(await driver.raise_mission())
+    first = await start()
+    await _live(first, driver)
+    old_created = first.missions.open_missions[old["id"]].created_at
+    ahead = first.sync.cursor
+    await first.aclose()
+
+    other = Dispatchd(f"sqlite:///{tmp_path / 'other.sqlite3'}", tmp_path / "other.log")
+    other.start()
+    try:
+        async with Driver(other.base_url) as fresh:
+            await fresh.reset()
+            await fresh.add_runners(25)
+            new = await fresh.raise_mission()
+            assert await fresh.head() < ahead  # the replaced server's log is shorter
+            proxy.upstream_port = other.port
+            second = await start()
+            await _live(second, fresh)
+            shown = second.missions.open_missions
+
+            def the_new_one() -> bool:  # ids are numbered again too: "m-1" on both servers
+                return new["id"] in shown and shown[new["id"]].created_at > old_created
+
+            await eventually(the_new_one, 10, "the new server's mission")
+            assert len(shown) == 1
+            assert second.sync.stats.history_resets == 1
+            assert await second.cache.last_seq() == await fresh.head()
+            kept = list(Path(cache_url.removeprefix("sqlite:///")).parent.glob("*.diverged-*"))
+            assert len(kept) == 1  # the record of what the console was shown is kept
+    finally:
+        other.stop()
