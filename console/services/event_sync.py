@@ -36,7 +36,7 @@ from typing import Final
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from console.api.client import MAX_PAGE_LIMIT, DispatchClient
+from console.api.client import MAX_PAGE_LIMIT, DispatchClient, EventPage
 from console.api.problems import (
     ApiError,
     Forbidden,
@@ -86,6 +86,19 @@ class _StreamEnd:
 
 
 _Item = Event | Rejected | _StreamEnd
+
+
+def _after(page: EventPage, seq: int) -> EventPage:
+    """The page without what the cache already holds (the event at the cached seq)."""
+    if all(e.seq > seq for e in page.events) and all(
+        r.seq is None or r.seq > seq for r in page.rejected
+    ):
+        return page
+    return EventPage(
+        events=tuple(e for e in page.events if e.seq > seq),
+        rejected=tuple(r for r in page.rejected if r.seq is None or r.seq > seq),
+        next_after=page.next_after,
+    )
 
 
 class EventSync:
@@ -211,8 +224,6 @@ class EventSync:
 
     async def _session(self) -> None:
         self._cursor = await self.cache.last_seq()
-        if self._cursor > 0 and not await self._same_history():
-            await self._start_over()
         await self._catch_up()
         after = self._cursor
         self._touch()
@@ -226,15 +237,15 @@ class EventSync:
             log.info("following the event stream after seq %d", after)
             await self._follow(stream)
 
-    async def _same_history(self) -> bool:
-        """Whether the server's event at the cached seq is the cached one (type and time).
+    async def _same_history(self, page: EventPage) -> bool:
+        """Whether the server's event at the cached seq (the first of ``page``) is the cached
+        one (type and time).
 
         A server restored from a backup or given a new database numbers its events from an
         earlier seq again: a cache ahead of it would ask for events after its own seq and miss
         every new one up to there while looking live. One event is enough to tell.
         """
         cursor = self._cursor
-        page = await self.client.events_page(cursor - 1, 1)
         if any(r.seq == cursor for r in page.rejected):
             return True  # unreadable here too: nothing to compare, nothing says it differs
         server = next((e for e in page.events if e.seq == cursor), None)
@@ -274,23 +285,32 @@ class EventSync:
         """
         self.stats.catch_ups += 1
         self._set(LinkState.CATCHING_UP, f"fetching events after seq {self._cursor}")
-        page = await self.client.events_page(self._cursor, self.page_limit)
+        # From the cached seq itself: the page's first event also says whether the server's
+        # log is still the cached one (no request of its own on the way to live).
+        cursor = self._cursor
+        after = max(cursor - 1, 0)
+        page = await self.client.events_page(after, self.page_limit)
+        if cursor > 0 and not await self._same_history(page):
+            await self._start_over()
+            after = 0
+            page = await self.client.events_page(after, self.page_limit)
         while True:
-            count = len(page.events) + len(page.rejected)
-            last = page.last_seq
-            if count == 0 or last is None or last <= self._cursor:
-                return
+            raw_last = page.last_seq
+            full = len(page.events) + len(page.rejected) >= self.page_limit
+            page = _after(page, self._cursor)
             ahead = None
-            if count >= self.page_limit:
-                ahead = asyncio.ensure_future(self.client.events_page(last, self.page_limit))
-            try:
-                self._after_batch(await self.cache.ingest(page.events, page.rejected))
-            except BaseException:
-                if ahead is not None:
-                    ahead.cancel()
-                    await asyncio.gather(ahead, return_exceptions=True)
-                raise
-            self._touch()
+            if full and raw_last is not None and raw_last > after:
+                after = raw_last
+                ahead = asyncio.ensure_future(self.client.events_page(after, self.page_limit))
+            if page.events or page.rejected:
+                try:
+                    self._after_batch(await self.cache.ingest(page.events, page.rejected))
+                except BaseException:
+                    if ahead is not None:
+                        ahead.cancel()
+                        await asyncio.gather(ahead, return_exceptions=True)
+                    raise
+                self._touch()
             if ahead is None:
                 return
             page = await ahead
