@@ -28,9 +28,12 @@ import httpx_sse
 
 from console.api.commands import Command, CommandKind
 from console.api.problems import (
+    AccountLocked,
+    ApiError,
     ApiTimeout,
     ApiUnavailable,
     BadResponse,
+    Forbidden,
     Unauthorised,
     problem_from_response,
 )
@@ -165,6 +168,9 @@ class DispatchClient:
         self._session: Session | None = None
         self._login_lock = asyncio.Lock()
         self._logins = 0
+        #: The credentials the server last refused, and how: never sent again on their own
+        #: (retrying a wrong password locks the account); :meth:`login` tries again.
+        self._refused: tuple[tuple[str, str], ApiError] | None = None
 
     @property
     def settings(self) -> ApiSettings:
@@ -210,7 +216,21 @@ class DispatchClient:
                 type="about:blank", title="Not logged in", status=401, detail="no credentials"
             )
         async with self._login_lock:
+            self._refused = None
             return await self._login(*self._credentials)
+
+    async def warm_up(self) -> None:
+        """Log in now, while the caller does other things, so its first call needs no login.
+
+        A failure is only logged here: the first call meets it again (a refused password
+        without a second attempt at the server).
+        """
+        if self._credentials is None:
+            return
+        try:
+            await self._current_token()
+        except ApiError as exc:
+            log.info("the early login did not work: %s", exc)
 
     def forget_token(self) -> None:
         """Drop the token, so the next call logs in again (e.g. after the server restarted)."""
@@ -229,7 +249,10 @@ class DispatchClient:
         except httpx.TransportError as exc:
             raise ApiUnavailable(f"{what}: {_describe(exc)}") from exc
         if response.status_code != 200:
-            raise problem_from_response(response)
+            problem = problem_from_response(response)
+            if isinstance(problem, Unauthorised | AccountLocked | Forbidden):
+                self._refused = ((username, password), problem)
+            raise problem
         body = response_json(response, what)
         token = body.get("access_token") if isinstance(body, dict) else None
         expires_in = body.get("expires_in") if isinstance(body, dict) else None
@@ -256,6 +279,8 @@ class DispatchClient:
             return cast(str, self._token)
         async with self._login_lock:
             if not self._token_fresh():
+                if self._refused is not None and self._refused[0] == self._credentials:
+                    raise self._refused[1]
                 if self._credentials is None:
                     raise Unauthorised(
                         type="about:blank",

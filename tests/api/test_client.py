@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from console.api.client import DispatchClient, Message
@@ -284,3 +285,49 @@ async def test_tls_is_verified_by_default_and_a_ca_file_makes_it_trusted(
         assert (await client.health()).status == "ok"
         await client.login()
         assert client.session is not None
+
+
+class _CountingTransport(httpx.AsyncBaseTransport):
+    """The real transport, counting the logins that reach the server."""
+
+    def __init__(self) -> None:
+        self._real = httpx.AsyncHTTPTransport()
+        self.logins = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/auth/token":
+            self.logins += 1
+        return await self._real.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._real.aclose()
+
+
+async def test_an_early_login_spares_the_first_call_its_own(dispatchd: Dispatchd) -> None:
+    counting = _CountingTransport()
+    settings = ApiSettings(dispatchd.base_url, username="demo-dispatcher", password=DEMO_PASSWORD)
+    async with DispatchClient(settings, transport=counting) as early:
+        warming = asyncio.ensure_future(early.warm_up())
+        page = await early.missions()  # waits for the login under way, does not start another
+        await warming
+        assert page.items is not None
+        assert counting.logins == 1
+
+
+@pytest.mark.allow_log_warnings
+async def test_a_refused_early_login_is_not_tried_again_by_the_first_call(
+    dispatchd: Dispatchd,
+) -> None:
+    """Retrying a wrong password locks the account: the server sees it once."""
+    counting = _CountingTransport()
+    settings = ApiSettings(dispatchd.base_url, username="demo-dispatcher", password="nope")
+    async with DispatchClient(settings, transport=counting) as wrong:
+        await wrong.warm_up()  # logged, not raised: the first call meets it
+        with pytest.raises(Unauthorised):
+            await wrong.missions()
+        with pytest.raises(Unauthorised):
+            await wrong.events_page(0)
+        assert counting.logins == 1
+        await wrong.login("demo-dispatcher", DEMO_PASSWORD)  # the dispatcher's new try
+        assert (await wrong.missions()).items is not None
+        assert counting.logins == 2
