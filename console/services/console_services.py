@@ -9,6 +9,7 @@ The UI gets this object and hands its parts to its widgets; there is no global r
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ class ConsoleServices:
         #: Commands a previous run left unconfirmed, now failed: the UI shows them at start-up.
         self.interrupted: list[OutboxEntry] = []
         self._last_aed_refresh: float | None = None
+        self._early_login: asyncio.Future[None] | None = None
 
     @classmethod
     async def start(
@@ -95,9 +97,19 @@ class ConsoleServices:
         ``aeds.wait_loaded()``); missions and commands are there.
         """
         clock = clock or SystemClock()
-        cache = await Cache.open(config.cache_url, now=clock.now)
         client = DispatchClient(config.api, transport=transport, monotonic=clock.monotonic)
+        # The login (a round trip and the server's password hashing) runs while the cache is
+        # opened and read; the event sync's first request then finds the token ready.
+        login = asyncio.ensure_future(client.warm_up())
+        try:
+            cache = await Cache.open(config.cache_url, now=clock.now)
+        except BaseException:
+            login.cancel()
+            await asyncio.gather(login, return_exceptions=True)
+            await client.aclose()
+            raise
         services = cls(config, client, cache, clock, rng or random.Random())
+        services._early_login = login
         try:
             services.interrupted = await services.outbox.start()
             await services.missions.start()
@@ -130,6 +142,9 @@ class ConsoleServices:
         """Stop every task, then close the client and the cache."""
         self.missions.stop()
         self.aeds.stop()
+        if self._early_login is not None:
+            self._early_login.cancel()
+            await asyncio.gather(self._early_login, return_exceptions=True)
         await self.tasks.aclose()
         await self.client.aclose()
         await self.cache.close()
