@@ -6,7 +6,8 @@ AEDs), offscreen. Targets (issue 7):
 - start-up to a ready map (page loaded, link live, all AEDs drawn) against a running service,
   warm: ≤ 1.5 s; a bare QApplication with a web view and a blank page takes ~0.3 s here.
   Measured from just before the process is started to ready, so the interpreter's start and
-  Python's and Qt's imports are included; 5 runs after one warm-up.
+  Python's and Qt's imports are included; 5 runs after one warm-up. The console's modules are
+  byte-compiled first, as an installed console's are (``make install`` does it too).
 - the same with ``--simulate`` (the console starts the service and its Denmark world): ≤ 5 s.
 - event → table and map updated, while the autopilot runs 5 missions at speed 10: p50/p99
   from the server's commit (``event.at``) and from the console's ingest, to the end of the
@@ -140,19 +141,20 @@ def startup_child() -> None:
     """Run in a fresh interpreter: start the console, print READY <seconds since launch>.
 
     The order of imports and the early map are those of :func:`console.ui.app.main`: both
-    start with :func:`console.ui.app.boot`.
+    start with :func:`console.ui.app.launch_training` and :func:`console.ui.app.boot`.
     """
     started = float(os.environ[LAUNCHED_ENV])
     _prepare_environment()
-    from console.ui.app import boot
+    from console.ui.app import boot, launch_training
     from console.ui.options import parse_options
 
     options = parse_options(sys.argv[1:])
+    training = launch_training(options)
     app, loop, map_view = boot(options)
     from console.ui.composition import running_console
 
     async def run() -> None:
-        async with running_console(options, app, map_view=map_view) as console:
+        async with running_console(options, app, map_view=map_view, training=training) as console:
             console.window.show()
             await _ready(console)
             print(f"{READY}{time.time() - started:.3f}", flush=True)

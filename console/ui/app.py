@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from console.maps import MapView
+    from console.ui.training_service import TrainingService
 
 log = logging.getLogger("console.ui")
 
@@ -38,6 +39,22 @@ def prepare_environment(options: ConsoleOptions) -> None:
         flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
         if "--no-sandbox" not in flags:
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+
+
+def launch_training(options: ConsoleOptions) -> TrainingService | None:
+    """With ``--simulate``, the training service is started first of all: it loads its Denmark
+    world (seconds) while the console imports Qt and builds its window. (A ``--screenshot``
+    run keeps everything in a temporary directory of its own and starts its service there.)"""
+    if not options.simulate or options.screenshot is not None:
+        return None
+    from console.ui.data_dirs import DataDirs
+    from console.ui.training_service import training_service_for
+
+    dirs = DataDirs.for_user(options.data_dir)
+    dirs.ensure()
+    training = training_service_for(options, dirs)
+    training.launch()
+    return training
 
 
 def boot(options: ConsoleOptions) -> tuple[QApplication, asyncio.AbstractEventLoop, MapView]:
@@ -73,11 +90,12 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     faulthandler.enable()
+    training = launch_training(options)
     app, loop, map_view = boot(options)
     from console.ui.composition import run_console
 
     try:
-        return loop.run_until_complete(run_console(options, app, map_view))
+        return loop.run_until_complete(run_console(options, app, map_view, training))
     except KeyboardInterrupt:
         return 130
     finally:

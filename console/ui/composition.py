@@ -45,6 +45,7 @@ from console.ui.training_service import (
     DEMO_DISPATCHER,
     DEMO_SUPERVISOR,
     TrainingService,
+    training_service_for,
 )
 
 if TYPE_CHECKING:
@@ -191,9 +192,17 @@ async def _login_interactively(
 
 @asynccontextmanager
 async def running_console(
-    options: ConsoleOptions, app: QApplication, *, map_view: MapView | None = None
+    options: ConsoleOptions,
+    app: QApplication,
+    *,
+    map_view: MapView | None = None,
+    training: TrainingService | None = None,
 ) -> AsyncIterator[Console]:
-    """Build the whole console, yield it, and take it down in the right order."""
+    """Build the whole console, yield it, and take it down in the right order.
+
+    ``training``: the ``--simulate`` service, already launched by the caller (see
+    :func:`training_service_for`), else one is started here.
+    """
     temporary: tempfile.TemporaryDirectory[str] | None = None
     data_dir = options.data_dir
     if data_dir is None and options.screenshot is not None:
@@ -206,7 +215,6 @@ async def running_console(
     translation = i18n.Translation(app, settings.language, dirs.translations)
 
     view = map_view or MapView()
-    training: TrainingService | None = None
     services: ConsoleServices | None = None
     window: MainWindow | None = None
     tasks = TaskKeeper()
@@ -214,12 +222,7 @@ async def running_console(
     try:
         service_area = ServiceAreaLoader()
         if options.simulate:
-            training = TrainingService(
-                dirs.training_database_url,
-                dirs.training_log,
-                autopilot_speed=options.autopilot,
-                world=options.world,
-            )
+            training = training or training_service_for(options, dirs)
             base_url = await training.start()
             username = DEMO_SUPERVISOR if options.role is Role.SUPERVISOR else DEMO_DISPATCHER
             api = ApiSettings(base_url, username=username, password=training.password)
@@ -291,11 +294,14 @@ async def running_console(
 
 
 async def run_console(
-    options: ConsoleOptions, app: QApplication, map_view: MapView | None = None
+    options: ConsoleOptions,
+    app: QApplication,
+    map_view: MapView | None = None,
+    training: TrainingService | None = None,
 ) -> int:
     """The application: run until the window is closed (or the screenshot is saved)."""
     try:
-        async with running_console(options, app, map_view=map_view) as console:
+        async with running_console(options, app, map_view=map_view, training=training) as console:
             if options.screenshot is not None:
                 from console.ui.scenarios import render_screenshot
 

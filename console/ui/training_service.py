@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from console.ui.data_dirs import DataDirs
+from console.ui.options import ConsoleOptions
+
 log = logging.getLogger("console.ui.training")
 
 LISTENING: Final = "amk-dispatchd listening on "
@@ -71,7 +74,7 @@ class TrainingService:
     start_timeout_s: float = 120.0
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12), repr=False)
     base_url: str = ""
-    _proc: asyncio.subprocess.Process | None = field(default=None, repr=False)
+    _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def command(self) -> list[str]:
         """``amk-dispatchd serve --simulate --autopilot 1 ...``, the installed command itself
@@ -111,20 +114,22 @@ class TrainingService:
 
     @property
     def running(self) -> bool:
-        return self._proc is not None and self._proc.returncode is None
+        return self._proc is not None and self._proc.poll() is None
 
     @property
     def pid(self) -> int | None:
         return None if self._proc is None else self._proc.pid
 
-    async def start(self) -> str:
-        """Start the child and return its base URL once it listens."""
+    def launch(self) -> None:
+        """Start the child now, without waiting for it: ``amk-console --simulate`` does this
+        before it imports Qt and the windows, so the service loads its Denmark world (some
+        seconds) while the console starts; :meth:`start` then waits for it to listen."""
         if self._proc is not None:
             raise TrainingServiceError("the training service was already started")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log_file:
-            self._proc = await asyncio.create_subprocess_exec(
-                *launch_command(self.command()),
+            self._proc = subprocess.Popen(
+                launch_command(self.command()),
                 env=self.environment(),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
@@ -132,9 +137,23 @@ class TrainingService:
             )
         atexit.register(self._stop_now)
         log.info("training service starting (pid %d, log %s)", self._proc.pid, self.log_path)
-        assert self._proc.stdout is not None
+
+    @property
+    def launched(self) -> bool:
+        return self._proc is not None
+
+    async def start(self) -> str:
+        """Start the child (unless :meth:`launch` did) and return its base URL once it listens."""
+        if self._proc is None or self.base_url:
+            self.launch()
+        proc = self._proc
+        assert proc is not None
+        assert proc.stdout is not None
         try:
-            line = await asyncio.wait_for(self._proc.stdout.readline(), self.start_timeout_s)
+            # A blocking read in a worker thread: the child's first line, or EOF if it dies.
+            line = await asyncio.wait_for(
+                asyncio.to_thread(proc.stdout.readline), self.start_timeout_s
+            )
         except TimeoutError:
             await self.stop()
             raise TrainingServiceError(
@@ -156,31 +175,31 @@ class TrainingService:
         proc = self._proc
         if proc is None:
             return None
-        if proc.returncode is None:
+        if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 proc.send_signal(signal.SIGTERM)
             try:
-                await asyncio.wait_for(proc.wait(), timeout_s)
-            except TimeoutError:
+                await asyncio.to_thread(proc.wait, timeout_s)
+            except subprocess.TimeoutExpired:
                 log.warning("the training service ignored SIGTERM for %g s; killing it", timeout_s)
                 with contextlib.suppress(ProcessLookupError):
                     proc.kill()
-                await proc.wait()
+                await asyncio.to_thread(proc.wait)
         if proc.stdout is not None:
-            proc.stdout.feed_eof()
+            proc.stdout.close()
         atexit.unregister(self._stop_now)
         log.info("training service stopped (exit code %s)", proc.returncode)
         return proc.returncode
 
     def kill(self) -> None:
         """SIGKILL, for tests of a server that dies mid-mission."""
-        if self._proc is not None and self._proc.returncode is None:
+        if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
 
     def _stop_now(self) -> None:
         """Last resort at interpreter exit: no event loop any more, so signals only."""
         proc = self._proc
-        if proc is None or proc.returncode is not None:
+        if proc is None or proc.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
             proc.send_signal(signal.SIGTERM)
@@ -191,3 +210,13 @@ class TrainingService:
         except OSError:
             return "(no log)"
         return "\n".join(text.splitlines()[-lines:])
+
+
+def training_service_for(options: ConsoleOptions, dirs: DataDirs) -> TrainingService:
+    """The ``--simulate`` service of these options, its database in the user's data directory."""
+    return TrainingService(
+        dirs.training_database_url,
+        dirs.training_log,
+        autopilot_speed=options.autopilot,
+        world=options.world,
+    )

@@ -122,3 +122,26 @@ def test_the_service_ends_when_the_console_is_killed(tmp_path: Path) -> None:
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(child), "the training service outlived the console"
+
+
+async def test_launched_first_then_started_by_the_composition(tmp_path: Path) -> None:
+    """``amk-console --simulate`` launches the service before it imports Qt; start() waits."""
+    from console.ui.app import launch_training
+    from console.ui.options import parse_options
+
+    assert launch_training(parse_options(["--server", "http://127.0.0.1:9"])) is None
+    screenshot = parse_options(["--screenshot", str(tmp_path / "x.png")])
+    assert launch_training(screenshot) is None  # it runs in a temporary directory of its own
+    options = parse_options(["--simulate", "--world", "empty", "--data-dir", str(tmp_path)])
+    service = launch_training(options)
+    assert service is not None
+    assert service.launched
+    assert service.running
+    assert Path(service.database_url.removeprefix("sqlite:///")).parent.is_relative_to(tmp_path)
+    try:
+        url = await service.start()
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(f"{url}/v1/health")).json()["status"] == "ok"
+    finally:
+        await service.stop()
+    assert not service.running
