@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, cast
 
+import anyio._backends._asyncio
+import httpcore
 import httpx
 import httpx_sse
 
@@ -51,6 +53,10 @@ from console.domain.model import Aed, Event, Mission, ModelError, Runner
 from console.domain.timefmt import TimeFormatError, format_time, parse_time
 
 log = logging.getLogger("console.api")
+
+#: What httpx imports on its first request, imported with this module instead: the first
+#: request is the login at start-up, and those imports (~60 ms) would stall the event loop.
+_LOADED_AHEAD: Final = (httpcore, anyio._backends._asyncio)
 
 #: The contract caps a page at 1,000 items.
 MAX_PAGE_LIMIT: Final = 1000

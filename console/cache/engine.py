@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Final
 
 import platformdirs
+import sqlalchemy.dialects.sqlite.aiosqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -28,6 +29,11 @@ from console.cache.migrations import CacheUnusable, stored_version, upgrade
 from console.sqlite_setup import sqlite_engine
 
 log = logging.getLogger("console.cache")
+
+#: The default cache's dialect, imported with this module rather than by the first
+#: ``create_engine`` (SQLAlchemy finds dialects lazily), which would stall the opening of the
+#: cache on the event loop.
+_LOADED_AHEAD: Final = (sqlalchemy.dialects.sqlite.aiosqlite,)
 
 CACHE_FILE_NAME: Final = "cache.sqlite3"
 
