@@ -15,6 +15,7 @@ ones built from state from the state it last showed, so a change of language rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -112,9 +113,15 @@ class FailedCommandBanner(Retranslating, QWidget):
     retry = Signal(str)
     dismissed = Signal(str)
 
-    def __init__(self, entry: OutboxEntry, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        entry: OutboxEntry,
+        address_of: Callable[[str], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.key = entry.key
+        self._addresses = address_of
         self.setObjectName("failedCommand")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(FAILED_STYLE)
@@ -146,10 +153,15 @@ class FailedCommandBanner(Retranslating, QWidget):
         self._entry = entry
         self.label.setText(
             self.tr("FAILED: {command} — {reason}").format(
-                command=entry.command.describe(), reason=entry.reason or ""
+                command=texts.command_label(entry.command, self._address(entry)),
+                reason=entry.reason or "",
             )
         )
         self.label.setAccessibleName(self.label.text())
+
+    def _address(self, entry: OutboxEntry) -> str | None:
+        mission_id = entry.command.mission_id
+        return None if mission_id is None else self._addresses(mission_id)
 
 
 class CommandBanners(QWidget):
@@ -157,8 +169,14 @@ class CommandBanners(QWidget):
 
     retry = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        address_of: Callable[[str], str | None] = lambda mission_id: None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """``address_of``: a mission's address by its id, while the console knows it."""
         super().__init__(parent)
+        self._address_of = address_of
         self._bands: dict[str, FailedCommandBanner] = {}
         self._dismissed: set[str] = set()
         self._layout = QVBoxLayout(self)
@@ -170,7 +188,7 @@ class CommandBanners(QWidget):
         band = self._bands.get(entry.key)
         if entry.state is OutboxState.FAILED and entry.key not in self._dismissed:
             if band is None:
-                band = FailedCommandBanner(entry, self)
+                band = FailedCommandBanner(entry, self._address_of, self)
                 band.retry.connect(self.retry)
                 band.dismissed.connect(self.dismiss)
                 self._bands[entry.key] = band

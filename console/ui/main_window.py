@@ -270,7 +270,7 @@ class MainWindow(Retranslating, QMainWindow):
             layout.addWidget(self.read_only_banner)
         self.not_live_banner = NotLiveBanner()
         layout.addWidget(self.not_live_banner)
-        self.command_banners = CommandBanners()
+        self.command_banners = CommandBanners(self._mission_address)
         self.command_banners.retry.connect(self.retry_command)
         layout.addWidget(self.command_banners)
         layout.addWidget(main, 1)
@@ -849,9 +849,16 @@ class MainWindow(Retranslating, QMainWindow):
         self.command_banners.show_entry(entry)
         self._update_commands_label()
         if change.kind is ChangeKind.CHANGED and entry.state is OutboxState.SENT:
-            self.statusBar().showMessage(
-                self.tr("Done: {command}").format(command=entry.command.describe()), 8000
+            label = texts.command_label(
+                entry.command, self._mission_address(entry.command.mission_id)
             )
+            self.statusBar().showMessage(self.tr("Done: {command}").format(command=label), 8000)
+
+    def _mission_address(self, mission_id: str | None) -> str | None:
+        mission = (
+            None if mission_id is None else self.services.missions.open_missions.get(mission_id)
+        )
+        return None if mission is None else mission.address
 
     def _update_commands_label(self) -> None:
         sending = sum(

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
+from console.api.commands import Command, CommandKind
 from console.domain.localtime import to_local
 from console.domain.model import (
     Aed,
@@ -104,6 +105,27 @@ def outcome_label(outcome: str) -> str:
         "other": QCoreApplication.translate("Texts", "Other"),
     }
     return labels.get(outcome, outcome)
+
+
+def command_label(command: Command, address: str | None = None) -> str:
+    """A command as the dispatcher reads it in the failure bands and the status bar: what it
+    does and where (``address``, the mission's, when the console knows it; else the id)."""
+    if command.kind is CommandKind.RAISE:
+        where = str(command.body.get("address") or "?")
+    elif address:
+        where = address
+    else:
+        where = QCoreApplication.translate("Texts", "mission {id}").format(id=command.mission_id)
+    actions = {
+        CommandKind.RAISE: QCoreApplication.translate("Texts", "Raise alert: {where}"),
+        CommandKind.ALERT_MORE: QCoreApplication.translate(
+            "Texts", "Alert more responders: {where}"
+        ),
+        CommandKind.MESSAGE: QCoreApplication.translate("Texts", "Message responders: {where}"),
+        CommandKind.CANCEL: QCoreApplication.translate("Texts", "Cancel the alert: {where}"),
+        CommandKind.CLOSE: QCoreApplication.translate("Texts", "Close the mission: {where}"),
+    }
+    return actions[command.kind].format(where=where)
 
 
 def distance_text(metres: float | None) -> str:

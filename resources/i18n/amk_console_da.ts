@@ -1405,6 +1405,36 @@
             <translation>Hent hjertestarter ved {address}</translation>
         </message>
         <message>
+            <location filename="../../console/ui/texts.py" line="112" />
+            <source>mission {id}</source>
+            <translation>opgave {id}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="112" />
+            <source>Raise alert: {where}</source>
+            <translation>Udløs alarm: {where}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="112" />
+            <source>Alert more responders: {where}</source>
+            <translation>Alarmér flere hjerteløbere: {where}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="112" />
+            <source>Message responders: {where}</source>
+            <translation>Besked til hjerteløbere: {where}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="112" />
+            <source>Cancel the alert: {where}</source>
+            <translation>Annullér alarmen: {where}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="112" />
+            <source>Close the mission: {where}</source>
+            <translation>Afslut opgaven: {where}</translation>
+        </message>
+        <message>
             <location filename="../../console/ui/texts.py" line="71" />
             <source>Fetch AED {aed}</source>
             <translation>Hent hjertestarter {aed}</translation>
