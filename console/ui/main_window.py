@@ -198,7 +198,7 @@ class MainWindow(Retranslating, QMainWindow):
                 actions["cancel_mission"],
             ]
         )
-        self.timeline_model = TimelineModel(self)
+        self.timeline_model = TimelineModel(self.services.aeds.aeds, self)
         self.timeline_view = QTableView()
         self.timeline_view.setObjectName("timeline")
         self.timeline_view.setModel(self.timeline_model)
@@ -792,6 +792,8 @@ class MainWindow(Retranslating, QMainWindow):
         self._aed_dirty.add("*")
         self._locator = None
         self._refresh_timer.start()
+        if self.timeline_model.rowCount():  # its lines name AEDs by address now
+            self.timeline_model.cells_changed(0, self.timeline_model.rowCount() - 1)
 
     def _flush_aeds(self) -> bool:
         """Send AED changes to the map; True when there were any."""

@@ -9,6 +9,7 @@ as the dispatch centre lives by it.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QLocale
@@ -173,10 +174,21 @@ def mission_title(mission: Mission) -> str:
     return mission.address or QCoreApplication.translate("Texts", "(no address)")
 
 
-def event_text(event_type: EventType, data: dict[str, object], aliases: dict[str, str]) -> str:
-    """One line of the mission's timeline."""
+def event_text(
+    event_type: EventType,
+    data: dict[str, object],
+    aliases: dict[str, str],
+    aeds: Mapping[str, Aed] | None = None,
+) -> str:
+    """One line of the mission's timeline; an AED by its address when ``aeds`` (the register)
+    knows it, by its id before."""
     runner = str(data.get("runner_id", ""))
     who = aliases.get(runner, runner)
+
+    def aed_address(aed_id: object) -> str:
+        aed = None if aeds is None or not isinstance(aed_id, str) else aeds.get(aed_id)
+        return "" if aed is None else aed.address.strip()
+
     if event_type is EventType.MISSION_CREATED:
         return QCoreApplication.translate("Texts", "Alert raised: {address}").format(
             address=data.get("address", "")
@@ -188,6 +200,11 @@ def event_text(event_type: EventType, data: dict[str, object], aliases: dict[str
     if event_type is EventType.RUNNER_ACCEPTED:
         task = data.get("task")
         if isinstance(task, dict) and task.get("kind") == TaskKind.FETCH_AED.value:
+            address = aed_address(task.get("aed_id"))
+            if address:
+                return QCoreApplication.translate(
+                    "Texts", "{who} accepted: fetch AED at {address}"
+                ).format(who=who, address=address)
             return QCoreApplication.translate("Texts", "{who} accepted: fetch AED {aed}").format(
                 who=who, aed=task.get("aed_id")
             )
@@ -201,6 +218,11 @@ def event_text(event_type: EventType, data: dict[str, object], aliases: dict[str
             who=who, distance=distance_text(_number(data.get("distance_m")))
         )
     if event_type is EventType.RUNNER_AED_COLLECTED:
+        address = aed_address(data.get("aed_id"))
+        if address:
+            return QCoreApplication.translate(
+                "Texts", "{who} collected the AED at {address}"
+            ).format(who=who, address=address)
         return QCoreApplication.translate("Texts", "{who} collected AED {aed}").format(
             who=who, aed=data.get("aed_id")
         )

@@ -7,13 +7,13 @@ reasons) goes into the model as data, so the view shows it as plain text, never 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 
-from console.domain.model import Event, EventType
+from console.domain.model import Aed, Event, EventType
 from console.ui import texts
 from console.ui.table_model import RowTableModel
 
@@ -28,8 +28,12 @@ def shown(event: Event) -> bool:
 
 
 class TimelineModel(RowTableModel[Event, Column]):
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, aeds: Mapping[str, Aed] | None = None, parent: QObject | None = None
+    ) -> None:
+        """``aeds``: the AED register, read as each line is drawn (AEDs by their address)."""
         super().__init__(Column, parent)
+        self._aeds = aeds
         self._mission_id: str | None = None
         self._aliases: dict[str, str] = {}
 
@@ -75,7 +79,7 @@ class TimelineModel(RowTableModel[Event, Column]):
                     self._aliases[runner] = alias
 
     def _text(self, event: Event) -> str:
-        return texts.event_text(event.type, dict(event.data), self._aliases)
+        return texts.event_text(event.type, dict(event.data), self._aliases, self._aeds)
 
     # ------------------------------------------------------------------ Qt model
 

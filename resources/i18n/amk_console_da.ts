@@ -1405,6 +1405,16 @@
             <translation>Hent hjertestarter ved {address}</translation>
         </message>
         <message>
+            <location filename="../../console/ui/texts.py" line="190" />
+            <source>{who} accepted: fetch AED at {address}</source>
+            <translation>{who} accepterede: henter hjertestarter ved {address}</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/texts.py" line="190" />
+            <source>{who} collected the AED at {address}</source>
+            <translation>{who} hentede hjertestarteren ved {address}</translation>
+        </message>
+        <message>
             <location filename="../../console/ui/texts.py" line="112" />
             <source>mission {id}</source>
             <translation>opgave {id}</translation>

@@ -68,3 +68,31 @@ def test_messages_and_endings(qapp: QApplication) -> None:
         "Alert more: 5 more within 7.5 km",
         "Closed: EMS on scene",
     ]
+
+
+def test_an_aed_is_named_by_its_address_once_the_register_knows_it(qapp: QApplication) -> None:
+    """The register loads after the window: the same lines read the address once it has."""
+    from console.domain.model import Aed, AedAccess, AedStatus
+
+    register: dict[str, Aed] = {}
+    model = TimelineModel(register)
+    model.show(
+        "m1",
+        [
+            event(1, EventType.RUNNER_ALERTED, {"runner_id": "r1", "alias": "HL-7", "rank": 1}),
+            event(
+                2,
+                EventType.RUNNER_ACCEPTED,
+                {"runner_id": "r1", "task": {"kind": "fetch_aed", "aed_id": "aed-9"}},
+            ),
+            event(3, EventType.RUNNER_AED_COLLECTED, {"runner_id": "r1", "aed_id": "aed-9"}),
+        ],
+    )
+    assert model.texts()[1:] == ["HL-7 accepted: fetch AED aed-9", "HL-7 collected AED aed-9"]
+    register["aed-9"] = Aed(
+        "aed-9", 55.6, 12.5, "Skolegade <b>95</b>", AedAccess.ALWAYS, None, AedStatus.TAKEN
+    )
+    assert model.texts()[1:] == [
+        "HL-7 accepted: fetch AED at Skolegade <b>95</b>",  # text, as typed: the view is plain
+        "HL-7 collected the AED at Skolegade <b>95</b>",
+    ]
