@@ -36,7 +36,15 @@ class ResolvedLocation:
 
 
 class LocationInputError(ValueError):
-    """Text that is neither readable coordinates nor a known town."""
+    """Text that is neither readable coordinates nor a known town.
+
+    ``town`` is the text when it was taken for a town name (no digits), None when it was read
+    as coordinates: the dialog words its message from that, in the console's language.
+    """
+
+    def __init__(self, message: str, town: str | None = None) -> None:
+        super().__init__(message)
+        self.town = town
 
 
 def coordinates_text(lat: float, lon: float) -> str:
@@ -62,7 +70,7 @@ def resolve(text: str, *, from_map: bool = False) -> ResolvedLocation | None:
         towns = tuple(t for t in towns if t.kommune == kommune) or towns
     if not towns:
         raise LocationInputError(
-            f"no town matches {stripped!r}; click the map or paste coordinates"
+            f"no town matches {stripped!r}; click the map or paste coordinates", town=stripped
         )
     town = towns[0]
     return ResolvedLocation(LatLon(town.lat, town.lon), LocationSource.TOWN, town)

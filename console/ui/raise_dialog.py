@@ -298,8 +298,7 @@ class RaiseDialog(QDialog):
             resolved = resolve(text, from_map=self._from_map)
         except LocationInputError as exc:
             self._resolved = None
-            message = str(exc)  # the name exc is gone after the except block
-            self._show_location(lambda: message, error=True)
+            self._show_location(self._location_error(exc), error=True)
             self._update_raise_enabled()
             return
         self._resolved = resolved
@@ -326,6 +325,16 @@ class RaiseDialog(QDialog):
             self._preview_timer.start()
         self._update_raise_enabled()
 
+    def _location_error(self, exc: LocationInputError) -> Callable[[], str]:
+        """The message for text that names no place, worded again on a change of language."""
+        town = exc.town
+        if town is not None:
+            return lambda: self.tr(
+                "No town matches “{text}”: click the map or paste coordinates."
+            ).format(text=town)
+        detail = str(exc)
+        return lambda: self.tr("The coordinates cannot be read: {detail}").format(detail=detail)
+
     def _show_location(self, render: Callable[[], str], *, error: bool) -> None:
         self._say("location_status", render)
         self.location_status.setProperty("tone", Tone.ALERT.value if error else "")
@@ -350,8 +359,12 @@ class RaiseDialog(QDialog):
         try:
             self._port.service_area().check(location.lat, location.lon)
         except OutsideServiceArea as exc:
-            return self.tr("Outside the service area: {detail}. Nothing can be sent there.").format(
-                detail=str(exc)
+            return self.tr(
+                "Outside the service area: about {distance} from land, beyond the {margin} margin"
+                " (at sea or abroad). Nothing can be sent there."
+            ).format(
+                distance=texts.distance_text(exc.distance_m),
+                margin=texts.distance_text(exc.margin_m),
             )
         return None
 

@@ -1111,9 +1111,19 @@
             <translation>Finder hjerteløbere og hjertestartere…</translation>
         </message>
         <message>
-            <location filename="../../console/ui/raise_dialog.py" line="347" />
-            <source>Outside the service area: {detail}. Nothing can be sent there.</source>
-            <translation>Uden for dækningsområdet: {detail}. Der kan ikke sendes alarm dertil.</translation>
+            <location filename="../../console/ui/raise_dialog.py" line="357" />
+            <source>Outside the service area: about {distance} from land, beyond the {margin} margin (at sea or abroad). Nothing can be sent there.</source>
+            <translation>Uden for dækningsområdet: ca. {distance} fra land, ud over margenen på {margin} (til søs eller i udlandet). Der kan ikke sendes alarm dertil.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="341" />
+            <source>No town matches “{text}”: click the map or paste coordinates.</source>
+            <translation>Ingen by hedder “{text}”: klik på kortet eller indsæt koordinater.</translation>
+        </message>
+        <message>
+            <location filename="../../console/ui/raise_dialog.py" line="344" />
+            <source>The coordinates cannot be read: {detail}</source>
+            <translation>Koordinaterne kan ikke læses: {detail}</translation>
         </message>
         <message>
             <location filename="../../console/ui/raise_dialog.py" line="363" />

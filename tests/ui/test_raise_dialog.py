@@ -4,6 +4,7 @@ the location comes from a map click, a right click, a town or pasted coordinates
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 from ui_harness import Sim, console_running, page_json, page_state, pause, settle_map, wait_until
 
+from console.ui import i18n
 from console.ui.composition import Console
 from console.ui.location_input import LocationSource
 from console.ui.raise_dialog import RaiseDialog
@@ -108,13 +110,14 @@ def test_unreadable_coordinates_and_unknown_towns(
     console: Console, dialog: RaiseDialog, qtbot: QtBot
 ) -> None:
     qtbot.keyClicks(dialog.location, "55.67 12.5 9")
-    assert "cannot read coordinates" in dialog.location_status.text()
+    assert dialog.location_status.text().startswith("The coordinates cannot be read: ")
+    assert "cannot read coordinates" in dialog.location_status.text()  # and what is wrong
     dialog.location.clear()
     qtbot.keyClicks(dialog.location, "Atlantis")
-    assert "no town matches 'Atlantis'" in dialog.location_status.text()
+    assert "No town matches “Atlantis”" in dialog.location_status.text()
     qtbot.keyClick(dialog.location, Qt.Key.Key_Return)
     pause(0.2)
-    assert "no town matches" in dialog.problem.text()
+    assert "No town matches" in dialog.problem.text()
     assert nothing_sent(console)
 
 
@@ -184,3 +187,22 @@ def test_an_address_with_markup_is_text_in_the_list_panel_timeline_and_map(
     popup = page_json(view, "AMK.popupText()")
     assert HTML_ADDRESS in popup
     assert page_json(view, "document.querySelectorAll('img[src=x], b, i').length") == 0
+
+
+def test_the_location_messages_in_danish(
+    console: Console, dialog: RaiseDialog, qtbot: QtBot, qapp: QApplication, tmp_path: Path
+) -> None:
+    """A Danish dispatcher reads why nothing can be sent in Danish, distances included."""
+    _lang, translators = i18n.install(qapp, "da", tmp_path)
+    try:
+        qtbot.keyClicks(dialog.location, "56.0000, 11.5000")  # Kattegat
+        status = dialog.location_status.text()
+        assert status.startswith("Uden for dækningsområdet: ca. ")
+        assert "(til søs eller i udlandet)" in status
+        assert "outside" not in status
+        dialog.location.clear()
+        qtbot.keyClicks(dialog.location, "Atlantis")
+        assert "Ingen by hedder “Atlantis”" in dialog.location_status.text()
+    finally:
+        i18n.uninstall(qapp, translators)
+    wait_until(lambda: "No town matches “Atlantis”" in dialog.location_status.text(), 5)
