@@ -14,9 +14,7 @@ import math
 import numbers
 import re
 from dataclasses import dataclass
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from console.domain.constants import EARTH_RADIUS_M
 
@@ -33,7 +31,13 @@ __all__ = [
     "validate_lat_lon",
 ]
 
-FloatArray = npt.NDArray[np.float64]
+# numpy is imported by the functions that work on arrays, on first use: the console's
+# start-up needs only the scalar ones, and numpy costs ~80 ms to import.
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
 
 
 class InvalidCoordinate(ValueError):
@@ -65,6 +69,8 @@ def haversine_m_array(
     ~500 km) and within a few parts in 1e16 beyond. Rule decisions at an exact boundary (the
     5,000 m alert radius) must still use :func:`haversine_m`; this is ~100x faster per point.
     """
+    import numpy as np
+
     lats_a = np.asarray(lats, dtype=np.float64)
     lons_a = np.asarray(lons, dtype=np.float64)
     if lats_a.shape != lons_a.shape:
@@ -80,7 +86,7 @@ def haversine_m_array(
 
 def _require_number(value: object, what: str) -> float:
     # bool is an int subclass, but True as a latitude is always a bug upstream, never a position.
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidCoordinate(f"{what} must be a number, got {type(value).__name__} {value!r}")
     number = float(value)
     if math.isnan(number):
@@ -138,7 +144,7 @@ def destination_point(
 
 
 def _finite(value: object, what: str) -> float:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{what} must be a number, got {type(value).__name__} {value!r}")
     number = float(value)
     if not math.isfinite(number):
@@ -264,6 +270,8 @@ class TransverseMercator:
 
     def forward(self, lats: npt.ArrayLike, lons: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
         """(x east, y north) in metres from the origin (lat0, lon0)."""
+        import numpy as np
+
         phi = np.radians(np.asarray(lats, dtype=np.float64))
         dlmb = np.radians(np.asarray(lons, dtype=np.float64) - self.lon0)
         b = np.cos(phi) * np.sin(dlmb)
@@ -275,6 +283,8 @@ class TransverseMercator:
 
     def inverse(self, xs: npt.ArrayLike, ys: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
         """(lat, lon) in degrees from projected metres; the exact inverse of :meth:`forward`."""
+        import numpy as np
+
         x = np.asarray(xs, dtype=np.float64) / EARTH_RADIUS_M
         d = np.asarray(ys, dtype=np.float64) / EARTH_RADIUS_M + math.radians(self.lat0)
         lat: FloatArray = np.degrees(np.arcsin(np.sin(d) / np.cosh(x)))
@@ -283,6 +293,8 @@ class TransverseMercator:
 
     def scale_factor(self, lats: npt.ArrayLike, lons: npt.ArrayLike) -> FloatArray:
         """Projected metres per true metre at each point (the same in every direction)."""
+        import numpy as np
+
         phi = np.radians(np.asarray(lats, dtype=np.float64))
         dlmb = np.radians(np.asarray(lons, dtype=np.float64) - self.lon0)
         b = np.cos(phi) * np.sin(dlmb)

@@ -17,7 +17,6 @@ from console.domain.constants import ALERT_COUNT, ALERT_RADIUS_M, MAX_RADIUS_M
 from console.domain.geometry import haversine_m
 from console.domain.model import LatLon, Runner
 from console.domain.rules import engaged_runner_ids, select_runners_to_alert
-from console.domain.spatial_index import PointIndex
 from console.services.clock import Clock, SystemClock
 
 
@@ -65,6 +64,10 @@ class RunnerService:
         """Who an alert at ``location`` would reach now, by the dispatch rules."""
         runners = await self.near(location, radius_m)
         engaged = engaged_runner_ids(await self._cache.open_missions())
+        # numpy's index, imported at the first preview rather than with the services: the
+        # console's start-up does without numpy (~80 ms).
+        from console.domain.spatial_index import PointIndex
+
         index = PointIndex()
         for runner in runners:
             index.insert(runner.id, runner.lat, runner.lon)

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-import numpy as np
-
 from console.domain.constants import ALERT_RADIUS_M
 from console.domain.eta import eta_seconds, eta_via_aed_seconds, turnout_seconds
 from console.domain.geometry import haversine_m, haversine_m_array
@@ -59,6 +57,8 @@ class AedLocator:
     """The AED register as arrays, so "usable AEDs within 5 km" is one vectorised pass."""
 
     def __init__(self, aeds: Iterable[Aed]) -> None:
+        import numpy as np  # with the first preview, not at start-up (~80 ms)
+
         self._aeds = list(aeds)
         self._lats = np.fromiter((a.lat for a in self._aeds), dtype=np.float64)
         self._lons = np.fromiter((a.lon for a in self._aeds), dtype=np.float64)
@@ -71,6 +71,8 @@ class AedLocator:
     ) -> tuple[NearbyAed, ...]:
         if not self._aeds:
             return ()
+        import numpy as np
+
         rough = haversine_m_array(location.lat, location.lon, self._lats, self._lons)
         found = []
         for index in np.flatnonzero(rough <= radius_m + 1.0):

@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_AT_START = ("scipy", "folium", "fastapi", "uvicorn", "pydantic", "starlette")
+NOT_AT_START = ("scipy", "numpy", "folium", "fastapi", "uvicorn", "pydantic", "starlette")
 #: The window's start-up also leaves out shapely (~70 ms): the service area is built in the
 #: background a few seconds after the window is up, and the raise dialog only catches its error.
+#: numpy (~80 ms) comes with that build or the first preview, whichever is first.
 NOT_IN_THE_WINDOW = (*NOT_AT_START, "shapely")
 
 
@@ -46,6 +47,16 @@ def test_the_window_and_its_composition_import_no_geometry_library() -> None:
     assert _loaded_after("import console.ui.composition", NOT_IN_THE_WINDOW) == []
 
 
+def test_numpy_comes_with_the_first_array_work() -> None:
+    code = (
+        "from console.domain.geometry import haversine_m, haversine_m_array\n"
+        "assert haversine_m(55.0, 12.0, 55.1, 12.0) > 11_000\n"
+        "assert 'numpy' not in sys.modules\n"
+        "assert haversine_m_array(55.0, 12.0, [55.1], [12.0])[0] > 11_000\n"
+    )
+    assert _loaded_after(code) == ["numpy"]
+
+
 def test_scipy_comes_with_the_first_preview_index() -> None:
     """The index answers from its overlay without scipy, and imports it to build its tree."""
     code = (
@@ -58,7 +69,7 @@ def test_scipy_comes_with_the_first_preview_index() -> None:
         "index.compact()\n"
         "assert [n.id for n in index.nearest(55.685, 12.57, 2, 5000.0)] == ['r1', 'r2']\n"
     )
-    assert _loaded_after(code) == ["scipy"]
+    assert _loaded_after(code) == ["numpy", "scipy"]
 
 
 def test_the_console_boots_its_non_qt_stack_before_pyside6() -> None:
