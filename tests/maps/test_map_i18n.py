@@ -255,3 +255,30 @@ def test_a_reloaded_page_gets_the_words_of_the_language_installed_now(
     finally:
         close_view(view)
     assert not map_problems.take()
+
+
+@pytest.mark.parametrize("kind", ["incident", "responder", "aed"])
+def test_a_popup_open_at_the_language_change_speaks_the_new_language(
+    install: Install, map_problems: LogProblems, kind: str
+) -> None:
+    view = open_view()
+    try:
+        hook = _language_changed(view)
+        mission = _show_everything(view)
+        item = {
+            "incident": (mission.id, mission.id),
+            "responder": (mission.responders[0].runner_id, mission.id),
+            "aed": ("aed-a", ""),
+        }[kind]
+        args = ", ".join(json.dumps(a) for a in (kind, *item))
+        assert run_js(view, f"AMK.openPopup({args})") is True
+        before = str(run_js(view, "AMK.popupText()"))
+        install("da")
+        wait_until(lambda: hook.seen > 0, what="the LanguageChange event")
+        wait_until(
+            lambda: all(w in str(run_js(view, "AMK.popupText()")) for w in EXPECTED["da"][kind]),
+            what=f"the open {kind} popup in Danish (it said {before!r})",
+        )
+    finally:
+        close_view(view)
+    assert not map_problems.take()
