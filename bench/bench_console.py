@@ -199,6 +199,14 @@ def _startup_runs(
     return times[1:]
 
 
+def simulate_startup(runs: int = RUNS, data_dir: Path | None = None) -> list[float]:
+    """``amk-console --simulate``: the console starts its training service (Denmark world)."""
+    if data_dir is not None:
+        return _startup_runs(["--simulate", "--data-dir", str(data_dir)], dict(os.environ), runs)
+    with tempfile.TemporaryDirectory(prefix="bench-startup-sim-") as tmp:
+        return simulate_startup(runs, Path(tmp) / "sim")
+
+
 def _start_service(folder: Path, password: str) -> tuple[subprocess.Popen[str], str]:
     """A running service with the Denmark world, through the tests' one harness."""
     service = Dispatchd(
@@ -484,9 +492,7 @@ def main() -> None:
         finally:
             service.terminate()
             service.wait(30)
-        simulate = _startup_runs(
-            ["--simulate", "--data-dir", str(folder / "sim")], dict(os.environ), RUNS
-        )
+        simulate = simulate_startup(RUNS, folder / "sim")
         print(
             _figures("start-up to a ready map with --simulate (Denmark world)", simulate)
             + " (target ≤ 5 s)",
