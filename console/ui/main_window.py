@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,7 +41,6 @@ from console.api.problems import ApiError
 from console.cache.outbox import OutboxEntry, OutboxState
 from console.domain.constants import ALERT_RADIUS_M
 from console.domain.model import (
-    Aed,
     AgeGroup,
     Event,
     EventType,
@@ -59,13 +57,14 @@ from console.services.server_clock import ServerClock
 from console.services.tasks import TaskKeeper
 from console.ui import i18n, texts
 from console.ui.actions import WindowActions
+from console.ui.aed_presenter import AedPresenter
 from console.ui.banners import (
     CommandBanners,
     NotLiveBanner,
     ReadOnlyBanner,
     TrainingBanner,
 )
-from console.ui.coverage import AedLocator, Coverage, coverage
+from console.ui.coverage import Coverage, coverage
 from console.ui.login_dialog import LoginDialog
 from console.ui.map_context import MapContext, ShortcutKeeper
 from console.ui.map_fit import mission_view
@@ -99,7 +98,6 @@ log = logging.getLogger("console.ui.window")
 PREVIEW_ZOOM = 12
 
 #: More AED changes than this in one pass are sent to the map as a whole new register.
-_AED_BULK = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +139,11 @@ class MainWindow(Retranslating, QMainWindow):
         #: The selected mission after it ended (kept in view until another is selected).
         self._ended: Mission | None = None
         self._dirty: set[str] = set()
-        self._aed_dirty: set[str] = set()
-        self._locator: AedLocator | None = None
         self._last_live: datetime | None = None
         self._unsubscribe: list[Unsubscribe] = []
         self._ignore_selection = False
         self.raise_dialog: RaiseDialog | None = None
         self.active_dialog: QWidget | None = None
-        self._last_register_fetch = -1e9
 
         self.actions_ = WindowActions(self)
         self.sound = SoundCue(ctx.settings.sound, parent=self)
@@ -164,9 +159,18 @@ class MainWindow(Retranslating, QMainWindow):
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(1000)
         self._tick_timer.timeout.connect(self.tick)
+        self.aed_presenter = AedPresenter(
+            ctx.services.aeds,
+            self.map,
+            server_now=self.server_now,
+            changed=self._refresh_timer.start,
+            replaced=self._redraw_timeline,
+            spawn=self._spawn,
+            running=ctx.tasks.running,
+        )
         self._aed_timer = QTimer(self)
         self._aed_timer.setInterval(60_000)
-        self._aed_timer.timeout.connect(self._refresh_aed_availability)
+        self._aed_timer.timeout.connect(self.aed_presenter.refresh_availability)
         self._attach()
         self._tick_timer.start()
         self._aed_timer.start()
@@ -397,9 +401,7 @@ class MainWindow(Retranslating, QMainWindow):
         missions = services.missions.open_missions
         self._unsubscribe.append(missions.subscribe(self._mission_changed))
         self._unsubscribe.append(services.sync.status.subscribe(self._link_changed))
-        self._unsubscribe.append(
-            services.aeds.aeds.subscribe(self._aed_changed, on_reset=self._aeds_replaced)
-        )
+        self._unsubscribe.append(self.aed_presenter.attach())
         self._unsubscribe.append(services.missions.commands.subscribe(self._command_changed))
         self._unsubscribe.append(self.ctx.mission_log.subscribe(self._mission_events))
         # After the services have applied a batch: show it now, not a turn of the loop later.
@@ -414,7 +416,6 @@ class MainWindow(Retranslating, QMainWindow):
             self._add_mission(mission, unseen=False)
         for entry in services.interrupted:
             self.command_banners.show_entry(entry)
-        self._aed_dirty.add("*")
         self._link_changed(services.sync.status.value)
         self._update_commands_label()
         self.clock_label.show_offset(self.ctx.server_clock.offset.value)
@@ -511,13 +512,13 @@ class MainWindow(Retranslating, QMainWindow):
             self.list_model.mark_unseen(mission_id)
 
     def _batch_applied(self, _result: object) -> None:
-        if self._dirty or self._aed_dirty:
+        if self._dirty or self.aed_presenter.pending:
             self._refresh_timer.stop()
             self._flush()
 
     def _flush(self) -> None:
         """Apply every mission changed since the last pass to the list, the map and the table."""
-        if self._flush_aeds():
+        if self.aed_presenter.flush():
             # ETAs to an AED depend on where it is: recompute the missions sending someone to one.
             self._dirty.update(
                 m.id
@@ -538,7 +539,7 @@ class MainWindow(Retranslating, QMainWindow):
             if fresh:
                 self.sound.play(f"{fresh} new acceptance(s) on {mission_id}")
             modes = self.ctx.mission_log.modes(mission_id)
-            self._check_aeds_known(mission)
+            self.aed_presenter.check_known(mission)
             rows = responder_rows(mission, aeds, modes, now)
             etas = {row.responder.runner_id: row.eta_patient for row in rows}
             self.map.set_mission(mission, etas)
@@ -783,68 +784,10 @@ class MainWindow(Retranslating, QMainWindow):
         if self.raise_dialog is not None:
             self.raise_dialog.set_live(live, why)
 
-    def _aed_changed(self, change: Change[str, Aed]) -> None:
-        self._aed_dirty.add(change.key)
-        self._locator = None
-        self._refresh_timer.start()
-
-    def _aeds_replaced(self) -> None:
-        self._aed_dirty.add("*")
-        self._locator = None
-        self._refresh_timer.start()
-        if self.timeline_model.rowCount():  # its lines name AEDs by address now
+    def _redraw_timeline(self) -> None:
+        """The whole AED register changed: the timeline's lines name AEDs by address now."""
+        if self.timeline_model.rowCount():
             self.timeline_model.cells_changed(0, self.timeline_model.rowCount() - 1)
-
-    def _flush_aeds(self) -> bool:
-        """Send AED changes to the map; True when there were any."""
-        if not self._aed_dirty:
-            return False
-        dirty, self._aed_dirty = self._aed_dirty, set()
-        aeds = self.services.aeds.aeds
-        now = self.server_now()
-        if "*" in dirty or len(dirty) > _AED_BULK:
-            self.map.set_aeds(list(aeds.values()), now)
-            return True
-        for aed_id in dirty:
-            aed = aeds.get(aed_id)
-            if aed is not None:
-                self.map.update_aed(aed, now)
-        return True
-
-    def _check_aeds_known(self, mission: Mission) -> None:
-        """A responder sent to an AED the register does not have yet: fetch the register.
-
-        The register is otherwise re-read every 10 minutes (an unchanged one costs a 304); an
-        AED added since then must still appear on the map and in the ETA at once.
-        """
-        aeds = self.services.aeds.aeds
-        if not self.services.aeds.loaded:
-            return  # not unknown, only not read from the cache yet
-        unknown = any(
-            r.task is not None and r.task.aed_id is not None and r.task.aed_id not in aeds
-            for r in mission.responders
-        )
-        if not unknown or self.ctx.tasks.running("aed-register"):
-            return
-        now = time.monotonic()
-        if now - self._last_register_fetch < 30.0:
-            return
-        self._last_register_fetch = now
-        self._spawn(self._refetch_aeds(), "aed-register")
-
-    async def _refetch_aeds(self) -> None:
-        try:
-            await self.services.aeds.refresh()
-        except ApiError as exc:
-            log.info("AED register not fetched: %s", exc)
-
-    def _refresh_aed_availability(self) -> None:
-        self.map.refresh_aed_availability(self.server_now())
-
-    def aed_locator(self) -> AedLocator:
-        if self._locator is None:
-            self._locator = AedLocator(self.services.aeds.aeds.values())
-        return self._locator
 
     def _command_changed(self, change: Change[str, OutboxEntry]) -> None:
         entry = change.value
@@ -932,7 +875,7 @@ class MainWindow(Retranslating, QMainWindow):
     async def _preview(self, location: LatLon) -> tuple[Coverage, Sequence[Runner]]:
         preview = await self.services.runners.preview(location)
         await self.services.aeds.wait_loaded()  # the first third of a second after start-up
-        result = coverage(preview, self.aed_locator(), self.server_now())
+        result = coverage(preview, self.aed_presenter.locator(), self.server_now())
         return result, [candidate.runner for candidate in preview.candidates]
 
     def _map_clicked(self, lat: float, lon: float) -> None:
