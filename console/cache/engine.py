@@ -140,14 +140,20 @@ def _is_damage(exc: DBAPIError) -> bool:
     )
 
 
-def set_aside(path: Path, kind: str, now: Callable[[], datetime]) -> Path:
-    """Rename the cache file (and its WAL companions) out of the way; the new main path."""
+def aside_path(path: Path, kind: str, now: Callable[[], datetime]) -> Path:
+    """A free name beside the cache file for a copy of it: ``cache.sqlite3.<kind>-<time>``."""
     stamp = now().strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.{kind}-{stamp}")
     counter = 1
     while target.exists():
         counter += 1
         target = path.with_name(f"{path.name}.{kind}-{stamp}-{counter}")
+    return target
+
+
+def set_aside(path: Path, kind: str, now: Callable[[], datetime]) -> Path:
+    """Rename the cache file (and its WAL companions) out of the way; the new main path."""
+    target = aside_path(path, kind, now)
     for suffix in ("-wal", "-shm"):
         companion = path.with_name(path.name + suffix)
         if companion.exists():

@@ -20,7 +20,7 @@ import logging
 import sqlite3
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from console.cache.aed_register import decode_register, encode_register
 from console.cache.engine import (
     CacheEngines,
     SetAside,
+    aside_path,
     create_engines,
     default_cache_url,
     normalise_url,
@@ -576,21 +577,9 @@ def _store_missions(conn: Connection, missions: dict[str, tuple[Mission, int]]) 
 
 def _copy_aside(path: Path, now: Callable[[], datetime]) -> Path:
     """A consistent copy of the SQLite file beside it (the backup API: WAL content included)."""
-    stamp = now().strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.diverged-{stamp}")
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = path.with_name(f"{path.name}.diverged-{stamp}-{counter}")
-    source = sqlite3.connect(path)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
+    target = aside_path(path, "diverged", now)
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
     return target
 
 

@@ -297,6 +297,14 @@ class Aed:
         )
 
 
+def aed_address(aed: Aed | None, aed_id: object) -> str:
+    """What to name the AED ``aed_id`` by for a dispatcher: ``aed``'s address when it is that
+    AED and has one; "" while the register does not know it (the caller names it by its id)."""
+    if aed is None or aed.id != aed_id:
+        return ""
+    return aed.address.strip()
+
+
 @dataclass(frozen=True, slots=True)
 class Responder:
     """A runner within one mission."""

@@ -29,6 +29,7 @@ from console.domain.model import (
     ResponderState,
     Runner,
     TaskKind,
+    aed_address,
 )
 from console.domain.opening_hours import AedAvailability, aed_availability
 from console.maps.style import ResponderLook, page_styles
@@ -192,7 +193,7 @@ def task_label(responder: Responder, aed: Aed | None = None) -> str:
     if task is None:
         return "—"
     if task.kind is TaskKind.FETCH_AED:
-        address = aed.address.strip() if aed is not None and aed.id == task.aed_id else ""
+        address = aed_address(aed, task.aed_id)
         if address:
             return QCoreApplication.translate(
                 "MapItems", "Fetch AED at {address}, then go to patient"

@@ -49,7 +49,7 @@ from console.domain.model import Event
 from console.domain.timefmt import format_time
 from console.services.clock import Clock, SystemClock
 from console.services.link import Backoff, LinkState, LinkStatus
-from console.services.observable import Observable, Unsubscribe
+from console.services.observable import Listeners, Observable, Unsubscribe
 
 log = logging.getLogger("console.services.sync")
 
@@ -90,10 +90,6 @@ _Item = Event | Rejected | _StreamEnd
 
 def _after(page: EventPage, seq: int) -> EventPage:
     """The page without what the cache already holds (the event at the cached seq)."""
-    if all(e.seq > seq for e in page.events) and all(
-        r.seq is None or r.seq > seq for r in page.rejected
-    ):
-        return page
     return EventPage(
         events=tuple(e for e in page.events if e.seq > seq),
         rejected=tuple(r for r in page.rejected if r.seq is None or r.seq > seq),
@@ -132,14 +128,13 @@ class EventSync:
         self.status: Observable[LinkStatus] = Observable(
             LinkStatus(LinkState.OFFLINE, self.clock.now(), "not connected yet"), "link status"
         )
-        self._batch_callbacks: list[Callable[[IngestResult], None]] = []
-        self._reset_callbacks: list[Callable[[], None]] = []
+        self._batches: Listeners[IngestResult] = Listeners("the event sync")
+        self._resets: Listeners[None] = Listeners("the history reset")
         self._credentials = asyncio.Event()
         self._progress = asyncio.Event()
         self._cursor = 0
         self._last_activity = 0.0
         self._reached_live = False
-        self._history_differs = ""
 
     # ----------------------------------------------------------------- observing
 
@@ -150,24 +145,12 @@ class EventSync:
 
     def on_batch(self, callback: Callable[[IngestResult], None]) -> Unsubscribe:
         """Call ``callback`` after every committed batch (the services update their models)."""
-        self._batch_callbacks.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._batch_callbacks:
-                self._batch_callbacks.remove(callback)
-
-        return unsubscribe
+        return self._batches.subscribe(callback)
 
     def on_history_reset(self, callback: Callable[[], None]) -> Unsubscribe:
         """Call ``callback`` when the cache started over because the server's log is another
         one (the services drop what they hold from it; the catch-up then brings it anew)."""
-        self._reset_callbacks.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in self._reset_callbacks:
-                self._reset_callbacks.remove(callback)
-
-        return unsubscribe
+        return self._resets.subscribe(lambda _: callback())
 
     async def wait_for_seq(self, seq: int) -> None:
         """Return once the cache holds everything up to ``seq``."""
@@ -237,9 +220,9 @@ class EventSync:
             log.info("following the event stream after seq %d", after)
             await self._follow(stream)
 
-    async def _same_history(self, page: EventPage) -> bool:
-        """Whether the server's event at the cached seq (the first of ``page``) is the cached
-        one (type and time).
+    async def _history_difference(self, page: EventPage) -> str | None:
+        """How the server's event at the cached seq (the first of ``page``) differs from the
+        cached one (type and time); None when it does not.
 
         A server restored from a backup or given a new database numbers its events from an
         earlier seq again: a cache ahead of it would ask for events after its own seq and miss
@@ -247,20 +230,17 @@ class EventSync:
         """
         cursor = self._cursor
         if any(r.seq == cursor for r in page.rejected):
-            return True  # unreadable here too: nothing to compare, nothing says it differs
+            return None  # unreadable here too: nothing to compare, nothing says it differs
         server = next((e for e in page.events if e.seq == cursor), None)
-        cached = await self.cache.event_signature(cursor)
         if server is None:
-            self._history_differs = f"the server has no event {cursor}"
-            return False
+            return f"the server has no event {cursor}"
+        cached = await self.cache.event_signature(cursor)
         signature = (server.type.value, format_time(server.at))
         if cached is not None and cached != signature and cached[0] != UNREADABLE_TYPE:
-            self._history_differs = f"event {cursor} is {signature} there, {cached} here"
-            return False
-        return True
+            return f"event {cursor} is {signature} there, {cached} here"
+        return None
 
-    async def _start_over(self) -> None:
-        reason = self._history_differs
+    async def _start_over(self, reason: str) -> None:
         copy = await self.cache.start_over()
         self._cursor = 0
         self.stats.history_resets += 1
@@ -271,11 +251,7 @@ class EventSync:
             reason,
             copy or "nothing (not a file)",
         )
-        for callback in list(self._reset_callbacks):
-            try:
-                callback()
-            except Exception:
-                log.exception("a subscriber of the history reset failed")
+        self._resets.emit(None)
 
     async def _catch_up(self) -> None:
         """Fetch pages from the cache's seq until the server has nothing newer.
@@ -290,8 +266,9 @@ class EventSync:
         cursor = self._cursor
         after = max(cursor - 1, 0)
         page = await self.client.events_page(after, self.page_limit)
-        if cursor > 0 and not await self._same_history(page):
-            await self._start_over()
+        difference = await self._history_difference(page) if cursor > 0 else None
+        if difference is not None:
+            await self._start_over(difference)
             after = 0
             page = await self.client.events_page(after, self.page_limit)
         while True:
@@ -404,11 +381,7 @@ class EventSync:
         self._cursor = max(self._cursor, result.last_seq)
         if result.problems:
             self._report_bad([problem.describe() for problem in result.problems])
-        for callback in list(self._batch_callbacks):
-            try:
-                callback(result)
-            except Exception:
-                log.exception("a subscriber of the event sync failed")
+        self._batches.emit(result)
         tick, self._progress = self._progress, asyncio.Event()
         tick.set()
 

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Generic, TypeVar
 
 log = logging.getLogger("console.services")
@@ -24,21 +25,42 @@ Unsubscribe = Callable[[], None]
 
 def _notify(callbacks: list[Callable[[T], None]], value: T, what: str) -> None:
     for callback in list(callbacks):
-        _tell(callback, value, what)
+        _tell(partial(callback, value), what)
 
 
-def _tell(callback: Callable[[T], None], value: T, what: str) -> None:
+def _tell(call: Callable[[], object], what: str) -> None:
     try:
-        callback(value)
+        call()
     except Exception:
         log.exception("a subscriber of %s failed", what)
 
 
-def _tell_reset(on_reset: Callable[[], None], what: str) -> None:
-    try:
-        on_reset()
-    except Exception:
-        log.exception("a subscriber of %s failed", what)
+def _subscription(
+    callbacks: list[Callable[[T], None]], callback: Callable[[T], None]
+) -> Unsubscribe:
+    callbacks.append(callback)
+
+    def unsubscribe() -> None:
+        if callback in callbacks:
+            callbacks.remove(callback)
+
+    return unsubscribe
+
+
+class Listeners(Generic[T]):
+    """Callbacks to tell of each occurrence of something (a committed batch, a reset): no value
+    kept, unlike :class:`Observable`; a subscriber that raises is logged, the others still told.
+    """
+
+    def __init__(self, what: str) -> None:
+        self._what = what
+        self._callbacks: list[Callable[[T], None]] = []
+
+    def subscribe(self, callback: Callable[[T], None]) -> Unsubscribe:
+        return _subscription(self._callbacks, callback)
+
+    def emit(self, value: T) -> None:
+        _notify(self._callbacks, value, self._what)
 
 
 class Observable(Generic[T]):
@@ -61,14 +83,9 @@ class Observable(Generic[T]):
 
     def subscribe(self, callback: Callable[[T], None], *, now: bool = False) -> Unsubscribe:
         """Call ``callback`` on every change (and at once with the current value if ``now``)."""
-        self._callbacks.append(callback)
+        unsubscribe = _subscription(self._callbacks, callback)
         if now:
             callback(self._value)
-
-        def unsubscribe() -> None:
-            if callback in self._callbacks:
-                self._callbacks.remove(callback)
-
         return unsubscribe
 
 
@@ -113,13 +130,12 @@ class ObservableMap(Generic[K, V], Mapping[K, V]):
         """Call ``callback`` with each change; with ``on_reset``, a :meth:`replace_all` that
         changes anything calls that once instead (the subscriber reads the whole map again:
         26k AEDs arrive that way, and 26k calls cost more than one re-read)."""
-        self._callbacks.append(callback)
+        remove = _subscription(self._callbacks, callback)
         if on_reset is not None:
             self._on_reset[callback] = on_reset
 
         def unsubscribe() -> None:
-            if callback in self._callbacks:
-                self._callbacks.remove(callback)
+            remove()
             self._on_reset.pop(callback, None)
 
         return unsubscribe
@@ -156,10 +172,10 @@ class ObservableMap(Generic[K, V], Mapping[K, V]):
         for callback in list(self._callbacks):
             on_reset = self._on_reset.get(callback)
             if on_reset is not None:
-                _tell_reset(on_reset, self._name)
-                continue
-            for change in changes:
-                _tell(callback, change, self._name)
+                _tell(on_reset, self._name)
+            else:
+                for change in changes:
+                    _tell(partial(callback, change), self._name)
 
 
 _MISSING: object = object()

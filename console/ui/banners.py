@@ -116,12 +116,12 @@ class FailedCommandBanner(Retranslating, QWidget):
     def __init__(
         self,
         entry: OutboxEntry,
-        address_of: Callable[[str], str | None],
+        address_of: Callable[[str | None], str | None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.key = entry.key
-        self._addresses = address_of
+        self._address_of = address_of
         self.setObjectName("failedCommand")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(FAILED_STYLE)
@@ -153,15 +153,13 @@ class FailedCommandBanner(Retranslating, QWidget):
         self._entry = entry
         self.label.setText(
             self.tr("FAILED: {command} — {reason}").format(
-                command=texts.command_label(entry.command, self._address(entry)),
+                command=texts.command_label(
+                    entry.command, self._address_of(entry.command.mission_id)
+                ),
                 reason=entry.reason or "",
             )
         )
         self.label.setAccessibleName(self.label.text())
-
-    def _address(self, entry: OutboxEntry) -> str | None:
-        mission_id = entry.command.mission_id
-        return None if mission_id is None else self._addresses(mission_id)
 
 
 class CommandBanners(QWidget):
@@ -171,7 +169,7 @@ class CommandBanners(QWidget):
 
     def __init__(
         self,
-        address_of: Callable[[str], str | None] = lambda mission_id: None,
+        address_of: Callable[[str | None], str | None] = lambda mission_id: None,
         parent: QWidget | None = None,
     ) -> None:
         """``address_of``: a mission's address by its id, while the console knows it."""

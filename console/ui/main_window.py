@@ -97,9 +97,6 @@ log = logging.getLogger("console.ui.window")
 #: Zoom of the map while previewing an alert: the whole 5 km circle in a map of ~500 px.
 PREVIEW_ZOOM = 12
 
-#: More AED changes than this in one pass are sent to the map as a whole new register.
-
-
 @dataclass(frozen=True, slots=True)
 class WindowContext:
     """What the composition root hands the window; nothing is looked up globally."""
@@ -786,8 +783,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _redraw_timeline(self) -> None:
         """The whole AED register changed: the timeline's lines name AEDs by address now."""
-        if self.timeline_model.rowCount():
-            self.timeline_model.cells_changed(0, self.timeline_model.rowCount() - 1)
+        self.timeline_model.redraw()
 
     def _command_changed(self, change: Change[str, OutboxEntry]) -> None:
         entry = change.value

@@ -68,6 +68,11 @@ class RowTableModel(QAbstractTableModel, Generic[R, C]):
         """The header and the cells again, in the language installed now."""
         if self._columns:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Every cell again: what they show is read from something that changed beside the
+        rows (the language, the AED register)."""
         if self._rows:
             self.cells_changed(0, len(self._rows) - 1)
 

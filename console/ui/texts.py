@@ -24,6 +24,7 @@ from console.domain.model import (
     Responder,
     ResponderState,
     TaskKind,
+    aed_address,
 )
 from console.services.link import LinkState
 
@@ -65,7 +66,7 @@ def task_label(responder: Responder, aed: Aed | None = None) -> str:
     if task is None:
         return "—"
     if task.kind is TaskKind.FETCH_AED:
-        address = aed.address.strip() if aed is not None and aed.id == task.aed_id else ""
+        address = aed_address(aed, task.aed_id)
         if address:
             return QCoreApplication.translate("Texts", "Fetch AED at {address}").format(
                 address=address
@@ -185,9 +186,9 @@ def event_text(
     runner = str(data.get("runner_id", ""))
     who = aliases.get(runner, runner)
 
-    def aed_address(aed_id: object) -> str:
-        aed = None if aeds is None or not isinstance(aed_id, str) else aeds.get(aed_id)
-        return "" if aed is None else aed.address.strip()
+    def known_address(aed_id: object) -> str:
+        known = aeds.get(aed_id) if aeds is not None and isinstance(aed_id, str) else None
+        return aed_address(known, aed_id)
 
     if event_type is EventType.MISSION_CREATED:
         return QCoreApplication.translate("Texts", "Alert raised: {address}").format(
@@ -200,7 +201,7 @@ def event_text(
     if event_type is EventType.RUNNER_ACCEPTED:
         task = data.get("task")
         if isinstance(task, dict) and task.get("kind") == TaskKind.FETCH_AED.value:
-            address = aed_address(task.get("aed_id"))
+            address = known_address(task.get("aed_id"))
             if address:
                 return QCoreApplication.translate(
                     "Texts", "{who} accepted: fetch AED at {address}"
@@ -218,7 +219,7 @@ def event_text(
             who=who, distance=distance_text(_number(data.get("distance_m")))
         )
     if event_type is EventType.RUNNER_AED_COLLECTED:
-        address = aed_address(data.get("aed_id"))
+        address = known_address(data.get("aed_id"))
         if address:
             return QCoreApplication.translate(
                 "Texts", "{who} collected the AED at {address}"

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_AT_START = ("scipy", "numpy", "folium", "fastapi", "uvicorn", "pydantic", "starlette")
@@ -21,21 +22,26 @@ NOT_AT_START = ("scipy", "numpy", "folium", "fastapi", "uvicorn", "pydantic", "s
 NOT_IN_THE_WINDOW = (*NOT_AT_START, "shapely")
 
 
-def _loaded_after(code: str, watched: tuple[str, ...] = NOT_AT_START) -> list[str]:
-    probe = (
-        f"import sys, json\n{code}\n"
-        f"print(json.dumps(sorted(m for m in {watched!r} if m in sys.modules)))\n"
-    )
+def _probe(code: str) -> Any:
+    """Run ``code`` in a fresh interpreter (offscreen Qt); the JSON its last line printed."""
     done = subprocess.run(
-        [sys.executable, "-c", probe],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
         check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    loaded: list[str] = json.loads(done.stdout.splitlines()[-1])
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def _loaded_after(code: str, watched: tuple[str, ...] = NOT_AT_START) -> list[str]:
+    loaded: list[str] = _probe(
+        f"import sys, json\n{code}\n"
+        f"print(json.dumps(sorted(m for m in {watched!r} if m in sys.modules)))\n"
+    )
     return loaded
 
 
@@ -90,17 +96,7 @@ def test_the_console_boots_its_non_qt_stack_before_pyside6() -> None:
         "print(json.dumps(order), flush=True)\n"
         "import os; os._exit(0)  # only the order matters; no Chromium shut-down to wait for\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    order: list[str] = json.loads(done.stdout.splitlines()[-1])
+    order: list[str] = _probe(probe)
     assert order.index("sqlalchemy") < order.index("PySide6")
     assert order.index("httpx") < order.index("PySide6")
     assert "console.ui.composition" not in order  # the windows come after the map's start
