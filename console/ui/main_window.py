@@ -97,6 +97,7 @@ log = logging.getLogger("console.ui.window")
 #: Zoom of the map while previewing an alert: the whole 5 km circle in a map of ~500 px.
 PREVIEW_ZOOM = 12
 
+
 @dataclass(frozen=True, slots=True)
 class WindowContext:
     """What the composition root hands the window; nothing is looked up globally."""
