@@ -21,16 +21,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from console.ui.chromium_flags import set_chromium_flags
+
 RUNS = 5
 NIGHT = datetime(2025, 6, 3, 21, 40, tzinfo=UTC)
 
 
 def _prepare_environment() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-        if "--no-sandbox" not in flags:
-            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+    set_chromium_flags()
 
 
 def _spin_until(condition: Callable[[], Any], timeout: float = 30.0) -> Any:

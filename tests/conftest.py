@@ -12,11 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from console.ui.chromium_flags import set_chromium_flags
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if "--no-sandbox" not in flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+set_chromium_flags()
 
 #: Fixtures more than one folder uses: the real server with its proxy and driver, a cache file.
 #: None of these modules imports Qt, so the environment above is still set first.

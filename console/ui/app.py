@@ -18,6 +18,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from console.ui.chromium_flags import set_chromium_flags
 from console.ui.options import ConsoleOptions, parse_options
 
 if TYPE_CHECKING:
@@ -33,12 +34,7 @@ def prepare_environment(options: ConsoleOptions) -> None:
     """Environment Qt and Chromium read once, when they start."""
     if options.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # Chromium refuses to run its sandbox as root (containers, CI); without this flag the
-        # map would stay blank there.
-        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-        if "--no-sandbox" not in flags:
-            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+    set_chromium_flags()
 
 
 def launch_training(options: ConsoleOptions) -> TrainingService | None:

@@ -1,26 +1,19 @@
-"""Set-up for the window tests: offscreen Qt, Chromium without its sandbox, one qasync loop.
+"""Set-up for the window tests: the map's URL scheme and one qasync loop.
 
-Qt reads its platform and Chromium's flags when it starts and the map's URL scheme must be
-registered before the QApplication exists, so all three happen here, at import. The console
-runs on the real qasync loop, as in the application; tests are plain functions that drive it
-with :func:`ui_harness.run` and :func:`ui_harness.wait_until`.
+Qt's platform and Chromium's flags are set by the root ``tests/conftest.py``, which pytest
+imports before this one; the map's URL scheme must be registered before the QApplication
+exists, so that happens here, at import. The console runs on the real qasync loop, as in the
+application; tests are plain functions that drive it with :func:`ui_harness.run` and
+:func:`ui_harness.wait_until`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if hasattr(os, "geteuid") and os.geteuid() == 0:
-    _flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if "--no-sandbox" not in _flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{_flags} --no-sandbox".strip()
-
 from PySide6.QtWidgets import QApplication
 
 import console.maps  # noqa: F401  (registers the scheme before pytest-qt makes the app)
