@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from console.ui.chromium_flags import FLAGS_ENV, JS_FLAGS, NO_SANDBOX, set_chromium_flags
 
 
@@ -33,4 +35,14 @@ def test_the_users_own_js_flags_win() -> None:
 
 def test_the_running_tests_use_the_flags_the_console_ships() -> None:
     # tests/conftest.py sets them before Qt starts, so every map under test runs as shipped.
+    assert JS_FLAGS in os.environ[FLAGS_ENV].split()
+
+
+def test_the_console_sets_them_before_qt_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.ui.app import prepare_environment
+    from console.ui.options import parse_options
+
+    monkeypatch.setenv(FLAGS_ENV, "--enable-logging")
+    prepare_environment(parse_options(["--simulate"]))
+    assert os.environ[FLAGS_ENV].split()[:1] == ["--enable-logging"]
     assert JS_FLAGS in os.environ[FLAGS_ENV].split()
