@@ -60,7 +60,12 @@ LAUNCHED_ENV = "AMK_BENCH_LAUNCHED_AT"
 
 
 def _rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    """Resident memory in KiB; 0 for a process that has gone (or no /proc)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0

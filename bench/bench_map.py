@@ -18,18 +18,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-from console.ui.chromium_flags import set_chromium_flags
+from bench.bench_console import _descendants, _prepare_environment, _rss_kib
 
 RUNS = 5
 NIGHT = datetime(2025, 6, 3, 21, 40, tzinfo=UTC)
-
-
-def _prepare_environment() -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    set_chromium_flags()
 
 
 def _spin_until(condition: Callable[[], Any], timeout: float = 30.0) -> Any:
@@ -63,38 +57,6 @@ def _drawn_after(view: Any, start_epoch_ms: float) -> dict[str, Any] | None:
 def _moved(view: Any, total: int) -> dict[str, Any] | None:
     metrics: dict[str, Any] = _js(view, "AMK.state().metrics")
     return metrics if metrics["movesApplied"] >= total else None
-
-
-def _rss_kb(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        kids = _children(todo.pop())
-        out.extend(kids)
-        todo.extend(kids)
-    return out
 
 
 def _missions(count: int, per_mission: int) -> list[tuple[str, float, float, list[Any]]]:
@@ -213,9 +175,9 @@ def main() -> None:
     print(f"  Python: checking and encoding the 50 calls:          {_median(py_ms)}")
 
     # ---- memory with everything above loaded
-    own = _rss_kb(os.getpid())
-    helpers = [kb for pid in _descendants(os.getpid()) if (kb := _rss_kb(pid)) is not None]
-    if own is None:
+    own = _rss_kib(os.getpid())
+    helpers = [kb for pid in _descendants(os.getpid()) if (kb := _rss_kib(pid))]
+    if not own:
         print("memory: not available on this platform (/proc missing)")
     else:
         print(f"memory, console process (RSS):                      {own / 1024:7.1f} MB")
