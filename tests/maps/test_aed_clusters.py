@@ -189,3 +189,40 @@ def test_click_on_a_group_zooms_into_it(denmark: MapView) -> None:
     _click(view, x, y)
     wait_until(lambda: page_state(view)["zoom"] > 10, what="the map to zoom into the group")
     assert places == []
+
+
+def test_an_aed_moved_or_added_joins_the_groups_without_grouping_again(denmark: MapView) -> None:
+    view = denmark
+    aeds = scene.denmark_aeds()
+    last = aeds[-1]  # the last to join each group: its group's tail in every level
+    far = replace(last, lat=last.lat + 0.3, lon=last.lon - 0.4)  # some 40 km away
+    view.set_view(far.lat, far.lon, 17)
+    markers_there = page_state(view)["aeds"]["markers"]
+    view.set_view(last.lat, last.lon, 11)  # a level grouped already
+    builds = _metrics(view)["aedLevelBuilds"]
+
+    def level() -> dict[str, int]:
+        found = dict(page_state(view)["aeds"]["level"])
+        assert found["listed"] == found["aeds"] + found["pinnedAll"]
+        return found
+
+    try:
+        view.update_aed(far, scene.NIGHT)
+        assert level()["aeds"] == len(aeds)
+        view.set_view(far.lat, far.lon, 17)
+        assert page_state(view)["aeds"]["markers"] == markers_there + 1
+        view.set_view(far.lat, far.lon, 11)
+        assert level()["aeds"] == len(aeds)
+        view.update_aed(last, scene.NIGHT)  # back where it was: it joins its old group again
+        assert level()["aeds"] == len(aeds)
+
+        usable = scene.nearest_aeds(aeds, scene.PATIENT.lat, scene.PATIENT.lon, 1)[0]
+        new = replace(usable, id="aed-new-on-the-map")  # usable at NIGHT, as its model is
+        view.update_aed(new, scene.NIGHT)
+        added = level()
+        assert added["aeds"] == len(aeds) + 1
+        view.update_aed(replace(new, status=AedStatus.TAKEN), scene.NIGHT)
+        assert level()["usable"] == added["usable"] - 1  # the new AED's group was recounted
+        assert _metrics(view)["aedLevelBuilds"] == builds
+    finally:
+        view.set_aeds(aeds, scene.NIGHT)

@@ -355,88 +355,166 @@
   // middle is) leaves out pinned AEDs and is recounted for the one group an AED's change
   // touches, so a status change or a responder's AED never groups a level again.
 
-  var levels = {};              // zoom -> {scale, clusters, grid, of: AED index -> cluster id}
+  // A level keeps its groups as columns of typed arrays, one slot per group, and its members
+  // as a list threaded through the AEDs (head, tail, next): at street zoom a country has
+  // some 15,000 groups, and an object per group (with its member array and boxed doubles)
+  // costs several times the bytes, held as long as the page lives. The grid that finds a
+  // point's neighbouring seeds is needed only while points join; it is let go after the
+  // grouping and made again from the seeds the next time an AED is added or moves.
+
+  var levels = {};              // zoom -> level (see newLevel)
   var SPAN = 4194304;           // 2^22 cells per axis: more than 256 * 2^18 / R
+  var GROUP_F64 = ['sx', 'sy', 'mx', 'my', 'minX', 'minY', 'maxX', 'maxY'];
+  var GROUP_I32 = ['n', 'usable', 'head', 'tail', 'size', 'cellNext'];
+
+  function newLevel(zoom, aedCount) {
+    var level = { scale: Math.pow(2, zoom), count: 0, cap: 0, grid: new Map(),
+                  of: new Int32Array(aedCount), next: new Int32Array(aedCount) };
+    GROUP_F64.forEach(function (k) { level[k] = new Float64Array(0); });
+    GROUP_I32.forEach(function (k) { level[k] = new Int32Array(0); });
+    resizeGroups(level, 64);
+    return level;
+  }
+
+  function resizeGroups(level, cap) {
+    GROUP_F64.concat(GROUP_I32).forEach(function (k) {
+      var old = level[k], grown = new old.constructor(cap);
+      grown.set(old.subarray(0, Math.min(level.count, cap)));
+      level[k] = grown;
+    });
+    level.cap = cap;
+  }
+
+  function growMembers(level, need) {
+    var cap = Math.max(need, level.of.length * 2);
+    ['of', 'next'].forEach(function (k) {
+      var grown = new Int32Array(cap);
+      grown.set(level[k]);
+      level[k] = grown;
+    });
+  }
 
   function eachLevel(fn) { Object.keys(levels).forEach(function (z) { fn(levels[z]); }); }
 
+  function cellKey(gx, gy) { return gx * SPAN + gy; }
+
+  function cellOf(level, c) {
+    var R = cfg.clusterRadiusPx;
+    return cellKey(Math.floor(level.sx[c] / R), Math.floor(level.sy[c] / R));
+  }
+
+  function addToCell(grid, level, c) {
+    var key = cellOf(level, c), first = grid.get(key);
+    level.cellNext[c] = first === undefined ? -1 : first;
+    grid.set(key, c);
+  }
+
+  function removeFromCell(grid, level, c) {
+    var key = cellOf(level, c), at = grid.get(key);
+    if (at === undefined) { return; }
+    if (at === c) {
+      if (level.cellNext[c] < 0) { grid.delete(key); } else { grid.set(key, level.cellNext[c]); }
+      return;
+    }
+    while (at >= 0 && level.cellNext[at] !== c) { at = level.cellNext[at]; }
+    if (at >= 0) { level.cellNext[at] = level.cellNext[c]; }
+  }
+
+  function gridOf(level) {
+    if (level.grid) { return level.grid; }
+    var grid = level.grid = new Map();
+    for (var c = 0; c < level.count; c++) {
+      if (level.size[c] > 0) { addToCell(grid, level, c); }
+    }
+    return grid;
+  }
+
   function joinLevel(level, i) {
     var px = aeds.x[i] * level.scale, py = aeds.y[i] * level.scale, R = cfg.clusterRadiusPx;
-    var gx = Math.floor(px / R), gy = Math.floor(py / R);
-    var best = null, bestD = R * R;
+    var gx = Math.floor(px / R), gy = Math.floor(py / R), grid = gridOf(level);
+    var sx = level.sx, sy = level.sy, cellNext = level.cellNext;
+    var best = -1, bestD = R * R;
     for (var dx = -1; dx <= 1; dx++) {
       for (var dy = -1; dy <= 1; dy++) {
-        var cell = level.grid.get((gx + dx) * SPAN + (gy + dy));
-        if (!cell) { continue; }
-        for (var c = 0; c < cell.length; c++) {
-          var cl = cell[c], ex = cl.sx - px, ey = cl.sy - py, d = ex * ex + ey * ey;
-          if (d <= bestD) { bestD = d; best = cl; }
+        var c = grid.get(cellKey(gx + dx, gy + dy));
+        for (; c !== undefined && c >= 0; c = cellNext[c]) {
+          var ex = sx[c] - px, ey = sy[c] - py, d = ex * ex + ey * ey;
+          if (d <= bestD) { bestD = d; best = c; }
         }
       }
     }
-    if (best === null) {
-      best = { id: level.clusters.length, sx: px, sy: py, cell: gx * SPAN + gy, n: 0, usable: 0,
-               mx: 0, my: 0, minX: px, minY: py, maxX: px, maxY: py, members: [], dead: false };
-      level.clusters.push(best);
-      var list = level.grid.get(best.cell);
-      if (list) { list.push(best); } else { level.grid.set(best.cell, [best]); }
+    if (i >= level.of.length) { growMembers(level, i + 1); }
+    if (best < 0) {
+      if (level.count === level.cap) { resizeGroups(level, Math.max(64, level.cap * 2)); }
+      best = level.count++;
+      level.sx[best] = px; level.sy[best] = py;
+      level.n[best] = 0; level.usable[best] = 0; level.mx[best] = 0; level.my[best] = 0;
+      level.minX[best] = level.maxX[best] = px; level.minY[best] = level.maxY[best] = py;
+      level.head[best] = -1; level.tail[best] = -1; level.size[best] = 0;
+      addToCell(grid, level, best);
     }
-    best.members.push(i);
-    level.of[i] = best.id;
-    if (px < best.minX) { best.minX = px; } if (px > best.maxX) { best.maxX = px; }
-    if (py < best.minY) { best.minY = py; } if (py > best.maxY) { best.maxY = py; }
+    level.next[i] = -1;
+    if (level.tail[best] < 0) { level.head[best] = i; } else { level.next[level.tail[best]] = i; }
+    level.tail[best] = i;
+    level.size[best] += 1;
+    level.of[i] = best;
+    if (px < level.minX[best]) { level.minX[best] = px; } if (px > level.maxX[best]) { level.maxX[best] = px; }
+    if (py < level.minY[best]) { level.minY[best] = py; } if (py > level.maxY[best]) { level.maxY[best] = py; }
     if (!pinned.has(i)) {
-      best.n += 1;
-      if (usable(aeds.avail[i])) { best.usable += 1; }
-      best.mx += aeds.x[i]; best.my += aeds.y[i];
+      level.n[best] += 1;
+      if (usable(aeds.avail[i])) { level.usable[best] += 1; }
+      level.mx[best] += aeds.x[i]; level.my[best] += aeds.y[i];
     }
   }
 
   // AED i leaves its group (it moved); a group left empty goes. Its extent is not narrowed.
   function leaveLevel(level, i) {
-    var cl = level.clusters[level.of[i]];
-    var at = cl.members.indexOf(i);
-    if (at >= 0) { cl.members.splice(at, 1); }
-    if (cl.members.length > 0) { recount(cl); return; }
-    cl.dead = true; cl.n = 0; cl.usable = 0;
-    var list = level.grid.get(cl.cell);
-    list.splice(list.indexOf(cl), 1);
-    if (list.length === 0) { level.grid.delete(cl.cell); }
+    var c = level.of[i], prev = -1, at = level.head[c];
+    while (at >= 0 && at !== i) { prev = at; at = level.next[at]; }
+    if (at === i) {
+      if (prev < 0) { level.head[c] = level.next[i]; } else { level.next[prev] = level.next[i]; }
+      if (level.tail[c] === i) { level.tail[c] = prev; }
+      level.size[c] -= 1;
+    }
+    if (level.size[c] > 0) { recount(level, c); return; }
+    level.n[c] = 0; level.usable[c] = 0;
+    removeFromCell(gridOf(level), level, c);
   }
 
   // In members' order, as joinLevel summed them: a group recounted after a pin and an unpin
   // has exactly the figures it had before.
-  function recount(cl) {
-    var n = 0, use = 0, mx = 0, my = 0, members = cl.members;
-    for (var k = 0; k < members.length; k++) {
-      var i = members[k];
+  function recount(level, c) {
+    var n = 0, use = 0, mx = 0, my = 0;
+    for (var i = level.head[c]; i >= 0; i = level.next[i]) {
       if (pinned.has(i)) { continue; }
       n += 1;
       if (usable(aeds.avail[i])) { use += 1; }
       mx += aeds.x[i]; my += aeds.y[i];
     }
-    cl.n = n; cl.usable = use; cl.mx = mx; cl.my = my;
+    level.n[c] = n; level.usable[c] = use; level.mx[c] = mx; level.my[c] = my;
   }
 
   function recountAed(i) {
-    eachLevel(function (level) { recount(level.clusters[level.of[i]]); });
+    eachLevel(function (level) { recount(level, level.of[i]); });
   }
 
   function levelAt(zoom) {
     var level = levels[zoom];
     if (level) { return level; }
-    level = { scale: Math.pow(2, zoom), clusters: [], grid: new Map(), of: new Array(aeds.ids.length) };
+    level = newLevel(zoom, aeds.ids.length);
     for (var i = 0; i < aeds.ids.length; i++) { joinLevel(level, i); }
+    if (level.count < level.cap) { resizeGroups(level, level.count); }
+    level.grid = null;
     levels[zoom] = level;
     metrics.aedLevelBuilds += 1;
     return level;
   }
 
-  function loneMember(cl) {
-    for (var k = 0; k < cl.members.length; k++) {
-      if (!pinned.has(cl.members[k])) { return cl.members[k]; }
+  function loneMember(level, c) {
+    for (var i = level.head[c]; i >= 0; i = level.next[i]) {
+      if (!pinned.has(i)) { return i; }
     }
-    return cl.members[0];
+    return level.head[c];
   }
 
   function unproject(x, y) { return L.CRS.EPSG3857.pointToLatLng(L.point(x, y), 0); }
@@ -486,7 +564,7 @@
     if (!el && pool.length) { el = pool.pop(); }
     if (!el) {
       el = document.createElement('div');
-      el.__look = null; el.__x = null; el.__y = null; el.__content = null;
+      el.__look = null; el.__x = null; el.__y = null; el.__content = null; el.__group = -1;
       metrics.aedNodesCreated += 1;
     }
     aedBox.appendChild(el);
@@ -495,7 +573,7 @@
 
   function releaseElement(el) {
     el.remove();
-    el.__cl = null;
+    el.__group = -1;
     metrics.aedNodesReleased += 1;
     var pool = spare[el.__kind];
     if (pool.length < SPARE_MAX) { pool.push(el); }
@@ -527,11 +605,12 @@
     place(el, lx, ly, size / 2, pin ? 1000 : 0);
   }
 
-  function showCluster(zoom, cl, lx, ly) {
-    var key = 'c' + zoom + ':' + cl.id, size = clusterSize(cl.n);
+  function showCluster(zoom, level, c, lx, ly) {
+    var n = level.n[c], use = level.usable[c];
+    var key = 'c' + zoom + ':' + c, size = clusterSize(n);
     var el = aedItems.get(key);
     if (!el) { el = takeElement('cluster', size); el.__kind = 'cluster'; aedItems.set(key, el); }
-    el.__gen = renderGen; el.__cl = cl; el.__zoom = zoom;
+    el.__gen = renderGen; el.__group = c; el.__zoom = zoom;
     if (el.__look !== size) {
       el.className = 'amk-cluster amk-aed-item leaflet-interactive';
       el.style.width = el.style.height = size + 'px';
@@ -541,11 +620,11 @@
       el.__look = size; el.__content = null; el.__x = null;
       metrics.aedNodesRestyled += 1;
     }
-    var content = cl.n + '|' + cl.usable;
+    var content = n + '|' + use;
     if (el.__content !== content) {
-      var circ = 2 * Math.PI * (size / 2 - 2), share = cl.n > 0 ? cl.usable / cl.n : 0;
+      var circ = 2 * Math.PI * (size / 2 - 2), share = n > 0 ? use / n : 0;
       el.__ring.setAttribute('stroke-dasharray', (share * circ).toFixed(2) + ' ' + circ.toFixed(2));
-      el.__count.textContent = String(cl.n | 0);
+      el.__count.textContent = String(n | 0);
       el.__content = content;
       metrics.aedNodesUpdated += 1;
     }
@@ -570,17 +649,17 @@
       pinned.forEach(function (p) {
         if (X[p] >= x0 && X[p] <= x1 && Y[p] >= y0 && Y[p] <= y1) { showSingle(p, X[p] * scale - ox, Y[p] * scale - oy); }
       });
-      var clusters = levelAt(zoom).clusters;
-      for (var c = 0; c < clusters.length; c++) {
-        var cl = clusters[c];
-        if (cl.n === 0) { continue; }
-        if (cl.n === 1) {
-          i = loneMember(cl);
+      var level = levelAt(zoom), N = level.n, MX = level.mx, MY = level.my;
+      for (var c = 0; c < level.count; c++) {
+        var n = N[c];
+        if (n === 0) { continue; }
+        if (n === 1) {
+          i = loneMember(level, c);
           if (X[i] >= x0 && X[i] <= x1 && Y[i] >= y0 && Y[i] <= y1) { showSingle(i, X[i] * scale - ox, Y[i] * scale - oy); }
           continue;
         }
-        var cx = cl.mx / cl.n, cy = cl.my / cl.n;
-        if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1) { showCluster(zoom, cl, cx * scale - ox, cy * scale - oy); }
+        var cx = MX[c] / n, cy = MY[c] / n;
+        if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1) { showCluster(zoom, level, c, cx * scale - ox, cy * scale - oy); }
       }
     }
     aedItems.forEach(function (el, key) {
@@ -588,10 +667,13 @@
     });
   }
 
-  function clusterClicked(cl, zoom) {
-    var scale = Math.pow(2, zoom);
-    var sw = unproject(cl.minX / scale, cl.maxY / scale), ne = unproject(cl.maxX / scale, cl.minY / scale);
-    var centre = unproject(cl.mx / cl.n, cl.my / cl.n);
+  function clusterClicked(c, zoom) {
+    var level = levels[zoom];
+    if (!level || c >= level.count || level.n[c] === 0) { return; }
+    var scale = level.scale;
+    var sw = unproject(level.minX[c] / scale, level.maxY[c] / scale);
+    var ne = unproject(level.maxX[c] / scale, level.minY[c] / scale);
+    var centre = unproject(level.mx[c] / level.n[c], level.my[c] / level.n[c]);
     var target = Math.min(map.getBoundsZoom(L.latLngBounds(sw, ne), false, L.point(40, 40)), cfg.unclusterZoom);
     map.closePopup();
     map.setView(centre, Math.max(target, map.getZoom() + 1), { animate: false });
@@ -607,8 +689,8 @@
       var id = aeds.ids[node.__i];
       openAed(id);
       sendItemClick('aed', id, '');
-    } else if (node.__cl) {
-      clusterClicked(node.__cl, node.__zoom);
+    } else if (node.__group >= 0) {
+      clusterClicked(node.__group, node.__zoom);
     }
   }
 
@@ -1235,11 +1317,16 @@
     var level = map.getZoom() < cfg.unclusterZoom ? levels[map.getZoom()] : null;
     out.aeds.level = null;
     if (level) {
-      out.aeds.level = { groups: 0, aeds: 0, usable: 0, pinnedAll: pinned.size };
-      level.clusters.forEach(function (cl) {
-        if (cl.n === 0) { return; }
-        out.aeds.level.groups += 1; out.aeds.level.aeds += cl.n; out.aeds.level.usable += cl.usable;
-      });
+      // listed: the AEDs found by walking every group's members (each in the group it names),
+      // which must be every AED: a broken list shows here rather than as a wrong count later.
+      out.aeds.level = { groups: 0, aeds: 0, usable: 0, pinnedAll: pinned.size, listed: 0 };
+      for (var c = 0; c < level.count; c++) {
+        for (var m = level.head[c], steps = 0; m >= 0 && steps <= level.size[c]; m = level.next[m], steps++) {
+          if (level.of[m] === c && steps < level.size[c]) { out.aeds.level.listed += 1; }
+        }
+        if (level.n[c] === 0) { continue; }
+        out.aeds.level.groups += 1; out.aeds.level.aeds += level.n[c]; out.aeds.level.usable += level.usable[c];
+      }
     }
     return out;
   }
