@@ -345,6 +345,7 @@ class _MemorySample:
     chromium: int  # KiB, RSS of every Chromium process of the map
     renderer: int  # KiB, RSS of the page's renderer
     renderer_private: int  # KiB, the renderer's Private_Dirty (its own, not shared pages)
+    pss: int  # KiB, Pss of the console and every Chromium process: shared pages counted once
     heap: int  # bytes, the page's used JS heap (performance.memory, precise)
     nodes: int  # the page's DOM elements
 
@@ -359,8 +360,10 @@ async def _memory_sample(console: Any, minute: int) -> _MemorySample:
     renderer = sum(_rss_kib(pid) for pid in roles["renderer"])
     private = sum(_smaps_kib(pid).get("Private_Dirty", 0) for pid in roles["renderer"])
     chromium = renderer + sum(_rss_kib(pid) for pid in roles["other"])
+    everyone = [os.getpid(), *roles["renderer"], *roles["other"]]
+    pss = sum(_smaps_kib(pid).get("Pss", 0) for pid in everyone)
     return _MemorySample(
-        minute, _rss_kib(os.getpid()), chromium, renderer, private, int(heap), int(nodes)
+        minute, _rss_kib(os.getpid()), chromium, renderer, private, pss, int(heap), int(nodes)
     )
 
 
@@ -402,7 +405,9 @@ async def _memory(console: Any, hours: float = 2.0) -> None:
         f"({raised} missions, {still_open} still open at the end); target ≤ +10 % per hour:",
         f"  first hour, from a cold start: console {_growth(cold.console, hour.console)}, "
         f"map (Chromium processes) {_growth(cold.chromium, hour.chromium)}, of which the "
-        f"page's renderer {_growth(cold.renderer, hour.renderer)}",
+        f"page's renderer {_growth(cold.renderer, hour.renderer)}; the console with its map "
+        "as the machine pays for it (Pss, shared pages counted once) "
+        f"{_growth(cold.pss, hour.pss)}",
     ]
     served, served_hour = by_minute.get(IN_SERVICE_MIN), by_minute.get(IN_SERVICE_MIN + 60)
     if served is not None and served_hour is not None:
@@ -410,22 +415,24 @@ async def _memory(console: Any, hours: float = 2.0) -> None:
             f"  an hour in service (minutes {IN_SERVICE_MIN}-{IN_SERVICE_MIN + 60}, missions "
             f"already on the map): console {_growth(served.console, served_hour.console)}, "
             f"map (Chromium processes) {_growth(served.chromium, served_hour.chromium)}, of "
-            f"which the page's renderer {_growth(served.renderer, served_hour.renderer)}"
+            f"which the page's renderer {_growth(served.renderer, served_hour.renderer)}; "
+            f"Pss {_growth(served.pss, served_hour.pss)}"
         )
     if last.minute >= 120 and hour is not last:
         lines.append(
             "  next hour, after that hour's warm-up: console "
             f"{_growth(hour.console, last.console)}, "
             f"map (Chromium processes) {_growth(hour.chromium, last.chromium)}, of which the "
-            f"page's renderer {_growth(hour.renderer, last.renderer)}"
+            f"page's renderer {_growth(hour.renderer, last.renderer)}; "
+            f"Pss {_growth(hour.pss, last.pss)}"
         )
     lines.append(
         f"  every {SAMPLE_EVERY_MIN} simulated minutes: minute console / Chromium / renderer "
-        "(private dirty) MiB, page JS heap MiB, page DOM elements:"
+        "(private dirty) MiB, Pss of all MiB, page JS heap MiB, page DOM elements:"
     )
     lines.extend(
         f"    {s.minute:4d}  {s.console / 1024:5.0f} / {s.chromium / 1024:5.0f} / "
-        f"{s.renderer / 1024:5.0f} ({s.renderer_private / 1024:4.0f})  "
+        f"{s.renderer / 1024:5.0f} ({s.renderer_private / 1024:4.0f})  {s.pss / 1024:5.0f}  "
         f"{s.heap / 2**20:5.1f}  {s.nodes}"
         for s in samples
     )
