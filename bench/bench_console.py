@@ -315,6 +315,31 @@ def _smaps_kib(pid: int) -> dict[str, int]:
     return out
 
 
+def _rss_by_kind_kib(pid: int) -> dict[str, int]:
+    """Resident KiB by what the pages are: ``files`` (mapped files, code above all: clean,
+    shared with the other Chromium processes, given back under pressure), ``shared`` (shared
+    memory: raster and transport buffers), ``own`` (the process's anonymous memory: heaps)."""
+    out = {"files": 0, "shared": 0, "own": 0}
+    try:
+        text = Path(f"/proc/{pid}/smaps").read_text()
+    except OSError:
+        return out
+    kind = "own"
+    for line in text.splitlines():
+        head = line.split(None, 5)
+        if head and "-" in head[0] and len(head) >= 5 and ":" in head[3]:
+            name = head[5] if len(head) > 5 else ""
+            if name.startswith(("/memfd:", "/dev/shm", "/SYSV")):
+                kind = "shared"
+            elif name.startswith("/"):
+                kind = "files"
+            else:
+                kind = "own"
+        elif line.startswith("Rss:"):
+            out[kind] += int(line.split()[1])
+    return out
+
+
 def _chromium_processes() -> dict[str, list[int]]:
     """The map's Chromium processes by role: ``renderer`` (the page), ``other`` (zygotes, GPU,
     utilities). A renderer forked by a zygote keeps the zygote's command line, so a process
@@ -346,6 +371,7 @@ class _MemorySample:
     renderer: int  # KiB, RSS of the page's renderer
     renderer_private: int  # KiB, the renderer's Private_Dirty (its own, not shared pages)
     pss: int  # KiB, Pss of the console and every Chromium process: shared pages counted once
+    renderer_kinds: dict[str, int]  # KiB, the renderer's RSS by kind (see _rss_by_kind_kib)
     heap: int  # bytes, the page's used JS heap (performance.memory, precise)
     nodes: int  # the page's DOM elements
 
@@ -362,8 +388,20 @@ async def _memory_sample(console: Any, minute: int) -> _MemorySample:
     chromium = renderer + sum(_rss_kib(pid) for pid in roles["other"])
     everyone = [os.getpid(), *roles["renderer"], *roles["other"]]
     pss = sum(_smaps_kib(pid).get("Pss", 0) for pid in everyone)
+    kinds = {"files": 0, "shared": 0, "own": 0}
+    for pid in roles["renderer"]:
+        for kind, kib in _rss_by_kind_kib(pid).items():
+            kinds[kind] += kib
     return _MemorySample(
-        minute, _rss_kib(os.getpid()), chromium, renderer, private, pss, int(heap), int(nodes)
+        minute,
+        _rss_kib(os.getpid()),
+        chromium,
+        renderer,
+        private,
+        pss,
+        kinds,
+        int(heap),
+        int(nodes),
     )
 
 
@@ -409,6 +447,13 @@ async def _memory(console: Any, hours: float = 2.0) -> None:
         "as the machine pays for it (Pss, shared pages counted once) "
         f"{_growth(cold.pss, hour.pss)}",
     ]
+    lines.append(
+        "  the renderer's first hour by kind of page: "
+        + ", ".join(
+            f"{kind} {_growth(cold.renderer_kinds[kind], hour.renderer_kinds[kind])}"
+            for kind in ("files", "shared", "own")
+        )
+    )
     served, served_hour = by_minute.get(IN_SERVICE_MIN), by_minute.get(IN_SERVICE_MIN + 60)
     if served is not None and served_hour is not None:
         lines.append(
