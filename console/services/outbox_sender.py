@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections import deque
 from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -40,6 +41,12 @@ log = logging.getLogger("console.services.outbox")
 
 #: After this long without a confirmation a command is failed (issue: "after 30 s").
 GIVE_UP_AFTER_S: Final = 30.0
+
+#: Confirmed commands kept in :attr:`OutboxSender.entries` after the newest ones: the views
+#: only need the commands in flight, the failed ones and what was just confirmed, and a night
+#: shift's hundreds of sent commands (each with the server's answer) should not stay in memory
+#: until the console is closed. The cache keeps every one of them.
+KEEP_SENT: Final = 50
 
 INTERRUPTED_REASON: Final = (
     "the console stopped before the server confirmed it; not sent again automatically. "
@@ -81,9 +88,12 @@ class OutboxSender:
         give_up_after_s: float = GIVE_UP_AFTER_S,
         backoff: Backoff | None = None,
         rng: random.Random | None = None,
+        keep_sent: int = KEEP_SENT,
     ) -> None:
         if give_up_after_s <= 0:
             raise ValueError(f"give_up_after_s must be positive, got {give_up_after_s}")
+        if keep_sent < 0:
+            raise ValueError(f"keep_sent must not be negative, got {keep_sent}")
         self._client = client
         self._store = store
         self._tasks = tasks
@@ -92,10 +102,14 @@ class OutboxSender:
         self._backoff = backoff or Backoff(initial_s=0.5, cap_s=4.0)
         self._rng = rng or random.Random()
         self.entries: ObservableMap[str, OutboxEntry] = ObservableMap("outbox")
+        self._keep_sent = keep_sent
+        self._sent_keys: deque[str] = deque()  # oldest first, the confirmed ones in entries
         self._waiters: dict[str, list[asyncio.Future[OutboxEntry]]] = {}
 
     async def start(self) -> list[OutboxEntry]:
-        """Load the outbox; commands a previous run left unconfirmed become failed (returned)."""
+        """Load the commands still open (failed or unconfirmed) from the outbox; those a
+        previous run left unconfirmed become failed (returned). Commands an earlier run saw
+        confirmed stay in the cache only: nothing on screen needs them."""
         interrupted = await self._store.fail_interrupted(INTERRUPTED_REASON)
         for entry in interrupted:
             log.warning(
@@ -104,7 +118,9 @@ class OutboxSender:
                 entry.key,
                 INTERRUPTED_REASON,
             )
-        self.entries.replace_all({e.key: e for e in await self._store.entries()})
+        unsent = await self._store.entries(include_sent=False)
+        self._sent_keys.clear()
+        self.entries.replace_all({e.key: e for e in unsent})
         return interrupted
 
     async def submit(self, command: Command) -> OutboxEntry:
@@ -123,9 +139,11 @@ class OutboxSender:
 
     def settled(self, key: str) -> Awaitable[OutboxEntry]:
         """Resolves with the entry once it is sent or failed."""
-        future: asyncio.Future[OutboxEntry] = asyncio.get_running_loop().create_future()
         entry = self.entries.get(key)
-        if entry is not None and entry.state is not OutboxState.SENDING:
+        if entry is None:  # confirmed long ago (or by an earlier run): the cache has it
+            return asyncio.ensure_future(self._store.get(key))
+        future: asyncio.Future[OutboxEntry] = asyncio.get_running_loop().create_future()
+        if entry.state is not OutboxState.SENDING:
             future.set_result(entry)
         else:
             self._waiters.setdefault(key, []).append(future)
@@ -220,3 +238,14 @@ class OutboxSender:
         for future in self._waiters.pop(entry.key, []):
             if not future.done():
                 future.set_result(entry)
+        if entry.state is OutboxState.SENT:
+            self._let_old_sent_go(entry.key)
+
+    def _let_old_sent_go(self, key: str) -> None:
+        """Keep only the newest ``keep_sent`` confirmed commands in :attr:`entries`."""
+        self._sent_keys.append(key)
+        while len(self._sent_keys) > self._keep_sent:
+            old = self._sent_keys.popleft()
+            held = self.entries.get(old)
+            if held is not None and held.state is OutboxState.SENT:
+                self.entries.remove(old)

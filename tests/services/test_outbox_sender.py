@@ -17,7 +17,7 @@ from console.cache.store import Cache
 from console.domain.model import AgeGroup, LatLon, Mission
 from console.services.clock import Clock, ManualClock, SystemClock
 from console.services.link import Backoff
-from console.services.outbox_sender import INTERRUPTED_REASON, OutboxSender
+from console.services.outbox_sender import INTERRUPTED_REASON, KEEP_SENT, OutboxSender
 from console.services.tasks import TaskKeeper
 from tests.support.dispatchd import Dispatchd
 from tests.support.driver import Driver
@@ -45,7 +45,7 @@ MakeOutbox = Callable[..., Outbox]
 async def make_outbox(settings: ApiSettings, cache: Cache) -> AsyncIterator[MakeOutbox]:
     made: list[Outbox] = []
 
-    def build(clock: Clock | None = None) -> Outbox:
+    def build(clock: Clock | None = None, keep_sent: int = KEEP_SENT) -> Outbox:
         client = DispatchClient(settings)
         tasks = TaskKeeper()
         sender = OutboxSender(
@@ -54,6 +54,7 @@ async def make_outbox(settings: ApiSettings, cache: Cache) -> AsyncIterator[Make
             tasks,
             clock=clock or SystemClock(),
             backoff=Backoff(initial_s=0.2, cap_s=1.0),
+            keep_sent=keep_sent,
         )
         outbox = Outbox(sender, client, tasks)
         made.append(outbox)
@@ -225,3 +226,39 @@ async def test_an_attempt_still_in_flight_at_30_s_is_cut_off_and_said_so(
     proxy.flow()
     await asyncio.sleep(0.5)
     assert await _missions_at(driver, "Stall Lane 4") == []
+
+
+@pytest.mark.allow_log_warnings
+async def test_memory_keeps_the_newest_confirmed_commands_and_the_open_ones_the_cache_all(
+    make_outbox: MakeOutbox, dispatchd: Dispatchd, proxy: LoopbackProxy, driver: Driver
+) -> None:
+    """A night shift's sent commands must not pile up in the console's memory (issue 7's
+    memory figure), nor be read back at every start; a failed one stays until it is handled."""
+    clock = ManualClock()
+    outbox = make_outbox(clock, keep_sent=2)
+    await outbox.sender.start()
+    await driver.add_runners(3)
+    sent = []
+    for n in range(4):
+        entry = await outbox.sender.submit(_raise(f"Memory Row {n}"))
+        sent.append(await asyncio.wait_for(outbox.sender.settled(entry.key), 20))
+    assert [e.state for e in sent] == [OutboxState.SENT] * 4
+    dispatchd.kill()
+    failing = await outbox.sender.submit(_raise("Memory Row failing"))
+    await _advance_through(clock, 31.0)
+    failed = await asyncio.wait_for(outbox.sender.settled(failing.key), 5)
+    assert failed.state is OutboxState.FAILED
+
+    assert list(outbox.sender.entries) == [sent[2].key, sent[3].key, failing.key]
+    # What memory let go the cache still answers, with the server's result.
+    early = await asyncio.wait_for(outbox.sender.settled(sent[0].key), 5)
+    assert early.state is OutboxState.SENT
+    assert early.mission_id == sent[0].mission_id
+    with pytest.raises(OutboxError, match="no command"):
+        await outbox.sender.settled("no-such-key")
+    stored = await OutboxStore(outbox_cache(outbox)).entries()
+    assert {e.key for e in stored} == {e.key for e in sent} | {failing.key}
+
+    again = make_outbox()
+    await again.sender.start()
+    assert list(again.sender.entries) == [failing.key]
