@@ -15,14 +15,16 @@ AEDs), offscreen. Targets (issue 7):
 - memory after one simulated hour at speed 60 (a new mission every 2 simulated minutes):
   resident memory of the console and of the map's Chromium processes (≤ 10 % growth),
   sampled every 5 simulated minutes over two hours and printed as a curve, with the growth
-  over the first hour from a cold start and over the second hour after that warm-up.
-  ``python -m bench console_memory`` runs this part on its own.
+  over the first hour from a cold start and over the second hour after that warm-up; a run of
+  three hours or more (``AMK_BENCH_MEMORY_HOURS``) also prints each hour's mean Pss against
+  the hour before. ``python -m bench console_memory`` runs this part on its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import compileall
+import itertools
 import os
 import statistics
 import subprocess
@@ -463,14 +465,17 @@ async def _memory(console: Any, hours: float = 2.0) -> None:
             f"which the page's renderer {_growth(served.renderer, served_hour.renderer)}; "
             f"Pss {_growth(served.pss, served_hour.pss)}"
         )
-    if last.minute >= 120 and hour is not last:
+    second = by_minute.get(120)
+    if second is not None:
         lines.append(
-            "  next hour, after that hour's warm-up: console "
-            f"{_growth(hour.console, last.console)}, "
-            f"map (Chromium processes) {_growth(hour.chromium, last.chromium)}, of which the "
-            f"page's renderer {_growth(hour.renderer, last.renderer)}; "
-            f"Pss {_growth(hour.pss, last.pss)}"
+            "  next hour (minutes 60-120), after that hour's warm-up: console "
+            f"{_growth(hour.console, second.console)}, "
+            f"map (Chromium processes) {_growth(hour.chromium, second.chromium)}, of which the "
+            f"page's renderer {_growth(hour.renderer, second.renderer)}; "
+            f"Pss {_growth(hour.pss, second.pss)}"
         )
+    if last.minute >= 180:
+        lines.append(_hour_by_hour(samples))
     lines.append(
         f"  every {SAMPLE_EVERY_MIN} simulated minutes: minute console / Chromium / renderer "
         "(private dirty) MiB, Pss of all MiB, page JS heap MiB, page DOM elements:"
@@ -482,6 +487,23 @@ async def _memory(console: Any, hours: float = 2.0) -> None:
         for s in samples
     )
     print("\n".join(lines), flush=True)
+
+
+def _hour_by_hour(samples: list[_MemorySample]) -> str:
+    """Each hour's mean Pss against the hour before: a single sample swings by ±10 MiB with
+    the missions open at that moment, twelve of them show whether the level still climbs."""
+    means = []
+    for end in range(60, samples[-1].minute + 1, 60):
+        hour = [s.pss for s in samples if end - 60 < s.minute <= end]
+        means.append(sum(hour) / len(hour))
+    steps = [
+        f"hour {n + 1} {after / 1024:.0f} MiB ({100 * (after - before) / before:+.1f} %)"
+        for n, (before, after) in enumerate(itertools.pairwise(means), start=1)
+    ]
+    return (
+        f"  hour by hour, the mean Pss of each hour's samples: hour 1 {means[0] / 1024:.0f} MiB, "
+        + ", ".join(steps)
+    )
 
 
 async def _latency_and_memory(console: Any, *, latency: bool = True) -> None:

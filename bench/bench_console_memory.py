@@ -6,7 +6,8 @@ console in this process with ``--simulate`` and runs only the memory part of
 another length), a new mission every two simulated minutes, the console's and the map's
 Chromium resident memory sampled every five simulated minutes. It prints the growth over the
 first hour from a cold start, over an hour in service (from minute 10, when the first missions
-are on the map), over the next hour after the first hour's warm-up, and the whole curve.
+are on the map), over the next hour after the first hour's warm-up, hour by hour for runs of
+three hours or more, and the whole curve.
 """
 
 from __future__ import annotations
