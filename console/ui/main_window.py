@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
@@ -39,15 +38,12 @@ from PySide6.QtWidgets import (
 
 from console.api.problems import ApiError
 from console.cache.outbox import OutboxEntry, OutboxState
-from console.domain.constants import ALERT_RADIUS_M
 from console.domain.model import (
-    AgeGroup,
     Event,
     EventType,
     LatLon,
     Mission,
     ResponderState,
-    Runner,
 )
 from console.maps import MapView
 from console.services.console_services import ConsoleServices
@@ -64,7 +60,6 @@ from console.ui.banners import (
     ReadOnlyBanner,
     TrainingBanner,
 )
-from console.ui.coverage import Coverage, coverage
 from console.ui.login_dialog import LoginDialog
 from console.ui.map_context import MapContext, ShortcutKeeper
 from console.ui.map_fit import mission_view
@@ -79,7 +74,8 @@ from console.ui.mission_view_model import (
     responder_rows,
 )
 from console.ui.qt_async import ask
-from console.ui.raise_dialog import RaiseDialog, RaisePort
+from console.ui.raise_dialog import RaiseDialog
+from console.ui.raise_flow import RaiseFlow
 from console.ui.responder_table import ResponderTableModel
 from console.ui.retranslating import Retranslating
 from console.ui.settings import ConsoleSettings, SettingsStore
@@ -93,9 +89,6 @@ if TYPE_CHECKING:
     from console.domain.service_area import ServiceArea
 
 log = logging.getLogger("console.ui.window")
-
-#: Zoom of the map while previewing an alert: the whole 5 km circle in a map of ~500 px.
-PREVIEW_ZOOM = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +133,6 @@ class MainWindow(Retranslating, QMainWindow):
         self._last_live: datetime | None = None
         self._unsubscribe: list[Unsubscribe] = []
         self._ignore_selection = False
-        self.raise_dialog: RaiseDialog | None = None
         self.active_dialog: QWidget | None = None
 
         self.actions_ = WindowActions(self)
@@ -166,6 +158,19 @@ class MainWindow(Retranslating, QMainWindow):
             spawn=self._spawn,
             running=ctx.tasks.running,
         )
+        self.raise_flow = RaiseFlow(
+            self,
+            ctx.services,
+            self.map,
+            tasks=ctx.tasks,
+            service_area=ctx.service_area,
+            server_now=self.server_now,
+            aed_locator=self.aed_presenter.locator,
+            can_raise=self.actions_["raise_alert"].isEnabled,
+            link=lambda: (self.is_live(), self._why_not_live()),
+        )
+        self.raise_flow.raised.connect(self._raised)
+        self.map_context.requested.connect(self.raise_flow.context_menu)
         self._aed_timer = QTimer(self)
         self._aed_timer.setInterval(60_000)
         self._aed_timer.timeout.connect(self.aed_presenter.refresh_availability)
@@ -327,7 +332,6 @@ class MainWindow(Retranslating, QMainWindow):
         status.addPermanentWidget(self.user_label)
 
         self.map_context = MapContext(self.map)
-        self.map_context.requested.connect(self._map_context_menu)
         self._shortcut_keeper = ShortcutKeeper(
             [action.shortcut() for action in actions.actions.values()], self.map
         )
@@ -390,7 +394,6 @@ class MainWindow(Retranslating, QMainWindow):
         a["shortcuts"].triggered.connect(self._show_shortcuts)
         a["quit"].triggered.connect(self.close)
         self.map.item_clicked.connect(self._map_item_clicked)
-        self.map.map_clicked.connect(self._map_clicked)
 
     # ================================================================== subscriptions
 
@@ -431,8 +434,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._tick_timer.stop()
         self._aed_timer.stop()
         self._refresh_timer.stop()
-        if self.raise_dialog is not None:
-            self.raise_dialog.reject()
+        self.raise_flow.close()
 
     # ================================================================== time
 
@@ -779,8 +781,7 @@ class MainWindow(Retranslating, QMainWindow):
             mission_open=mission is not None and mission.is_open,
             why_not_live=why,
         )
-        if self.raise_dialog is not None:
-            self.raise_dialog.set_live(live, why)
+        self.raise_flow.set_live(live, why)
 
     def _redraw_timeline(self) -> None:
         """The whole AED register changed: the timeline's lines name AEDs by address now."""
@@ -815,78 +816,17 @@ class MainWindow(Retranslating, QMainWindow):
 
     # ================================================================== raise
 
-    def open_raise_dialog(self, at: LatLon | None = None) -> RaiseDialog | None:
-        if not self.actions_["raise_alert"].isEnabled():
-            return None
-        dialog = self.raise_dialog
-        if dialog is None:
-            dialog = RaiseDialog(self._raise_port(), self)
-            dialog.raised.connect(self._raised)
-            dialog.finished.connect(self._raise_dialog_finished)
-            self.raise_dialog = dialog
-            dialog.set_live(self.is_live(), self._why_not_live())
-            dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-        if at is not None:
-            dialog.set_location_from_map(at.lat, at.lon)
-        else:
-            dialog.location.setFocus()
-        return dialog
+    @property
+    def raise_dialog(self) -> RaiseDialog | None:
+        """The raise dialog while it is open."""
+        return self.raise_flow.dialog
 
-    def _raise_dialog_finished(self, _: int) -> None:
-        dialog = self.raise_dialog
-        self.raise_dialog = None
-        if dialog is not None:
-            dialog.deleteLater()
-        self.activateWindow()  # keys go back to the window (F3, F4...) at once
+    def open_raise_dialog(self, at: LatLon | None = None) -> RaiseDialog | None:
+        return self.raise_flow.open(at)
 
     def _raised(self, mission_id: str) -> None:
         self.statusBar().showMessage(self.tr("Alert raised"), 8000)
         self.select_mission(mission_id)
-
-    def _raise_port(self) -> RaisePort:
-        missions = self.services.missions
-
-        async def submit(location: LatLon, address: str, age: AgeGroup, note: str) -> OutboxEntry:
-            return await missions.raise_alert(location, address, age, note)
-
-        return RaisePort(
-            server_now=self.server_now,
-            preview=self._preview,
-            submit=submit,
-            retry=missions.retry,
-            commands=missions.commands,
-            open_missions=missions.open_missions,
-            tasks=self.ctx.tasks,
-            service_area=self.ctx.service_area,
-            show_preview=self._show_preview,
-            clear_preview=self.map.clear_runner_preview,
-        )
-
-    def _show_preview(self, at: LatLon, runners: Sequence[Runner]) -> None:
-        """The runners an alert would reach, on the map, with the 5 km circle in view."""
-        self.map.show_runner_preview(at.lat, at.lon, ALERT_RADIUS_M, runners)
-        self.map.set_view(at.lat, at.lon, PREVIEW_ZOOM)
-
-    async def _preview(self, location: LatLon) -> tuple[Coverage, Sequence[Runner]]:
-        preview = await self.services.runners.preview(location)
-        await self.services.aeds.wait_loaded()  # the first third of a second after start-up
-        result = coverage(preview, self.aed_presenter.locator(), self.server_now())
-        return result, [candidate.runner for candidate in preview.candidates]
-
-    def _map_clicked(self, lat: float, lon: float) -> None:
-        if self.raise_dialog is not None:
-            self.raise_dialog.set_location_from_map(lat, lon)
-
-    def _map_context_menu(self, lat: float, lon: float, where: QPoint) -> None:
-        menu = QMenu(self)
-        menu.setObjectName("mapMenu")
-        action = menu.addAction(self.tr("Raise alert here (F2)"))
-        action.setEnabled(self.actions_["raise_alert"].isEnabled())
-        action.triggered.connect(lambda: self.open_raise_dialog(LatLon(lat, lon)))
-        menu.aboutToHide.connect(menu.deleteLater)
-        menu.popup(where)
 
     # ================================================================== steering
 

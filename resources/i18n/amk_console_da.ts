@@ -397,11 +397,6 @@
             <translation>Alarm udløst</translation>
         </message>
         <message>
-            <location filename="../../console/ui/main_window.py" line="928" />
-            <source>Raise alert here (F2)</source>
-            <translation>Udløs alarm her (F2)</translation>
-        </message>
-        <message>
             <location filename="../../console/ui/main_window.py" line="1027" />
             <source>Keyboard shortcuts</source>
             <translation>Tastaturgenveje</translation>
@@ -1219,6 +1214,14 @@
             <location filename="../../console/ui/raise_dialog.py" line="534" />
             <source>unknown reason</source>
             <translation>ukendt årsag</translation>
+        </message>
+    </context>
+    <context>
+        <name>RaiseFlow</name>
+        <message>
+            <location filename="../../console/ui/raise_flow.py" line="101" />
+            <source>Raise alert here (F2)</source>
+            <translation>Udløs alarm her (F2)</translation>
         </message>
     </context>
     <context>
