@@ -7,7 +7,9 @@ restart it is still listed. What happens to it is the sender's business
 
 - ``sending``: written, not yet confirmed by the server;
 - ``sent``: the server answered 2xx (``result`` holds its answer);
-- ``failed``: given up, with the reason; only the dispatcher sends it again (same key).
+- ``failed``: given up, with the reason; only the dispatcher sends it again (same key);
+- ``dismissed``: a failed command the dispatcher set aside (handled another way): never sent,
+  never offered for retry again, not even after a restart.
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ class OutboxState(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    DISMISSED = "dismissed"
+
+    @property
+    def is_open(self) -> bool:
+        """Still the dispatcher's business: in flight, or failed and not set aside."""
+        return self in (OutboxState.SENDING, OutboxState.FAILED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +58,12 @@ class OutboxEntry:
 
     @property
     def status_text(self) -> str:
-        """What the dispatcher reads: ``sending``, ``sent`` or ``failed: <reason>``."""
+        """What the dispatcher reads: ``sending``, ``sent``, ``failed: <reason>`` or
+        ``dismissed (not sent): <reason>``."""
         if self.state is OutboxState.FAILED:
             return f"failed: {self.reason or 'unknown reason'}"
+        if self.state is OutboxState.DISMISSED:
+            return f"dismissed (not sent): {self.reason or 'unknown reason'}"
         return self.state.value
 
     @property
@@ -98,10 +109,12 @@ class OutboxStore:
             return _entry(await _row(conn, key))
 
     async def entries(self, *, include_sent: bool = True) -> list[OutboxEntry]:
-        """The outbox, oldest first."""
+        """The outbox, oldest first; without ``include_sent``, only the open commands (sending
+        or failed: not the sent ones, nor the failed ones the dispatcher dismissed)."""
         query = select(s.outbox).order_by(s.outbox.c.created_at, s.outbox.c.key)
         if not include_sent:
-            query = query.where(s.outbox.c.state != OutboxState.SENT.value)
+            open_states = [state.value for state in OutboxState if state.is_open]
+            query = query.where(s.outbox.c.state.in_(open_states))
         async with self._cache.reading() as conn:
             return [_entry(row) for row in (await conn.execute(query)).mappings()]
 
@@ -116,6 +129,13 @@ class OutboxStore:
     async def mark_failed(self, key: str, reason: str) -> OutboxEntry:
         return await self._change(
             key, {OutboxState.SENDING}, state=OutboxState.FAILED, reason=reason
+        )
+
+    async def mark_dismissed(self, key: str) -> OutboxEntry:
+        """The dispatcher sets a failed command aside; its reason for failing is kept."""
+        row = await self.get(key)
+        return await self._change(
+            key, {OutboxState.FAILED}, state=OutboxState.DISMISSED, reason=row.reason
         )
 
     async def mark_retry(self, key: str) -> OutboxEntry:

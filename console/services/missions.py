@@ -96,3 +96,7 @@ class MissionService:
     async def retry(self, key: str) -> OutboxEntry:
         """Send a failed command again, with its original idempotency key."""
         return await self._outbox.retry(key)
+
+    async def dismiss(self, key: str) -> OutboxEntry:
+        """Set a failed command aside for good (the dispatcher handled it another way)."""
+        return await self._outbox.dismiss(key)

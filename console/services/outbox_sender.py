@@ -137,6 +137,13 @@ class OutboxSender:
         self._tasks.spawn(self._deliver(entry), name=f"outbox:{entry.key}")
         return entry
 
+    async def dismiss(self, key: str) -> OutboxEntry:
+        """The dispatcher sets a failed command aside: it leaves the screen, for good."""
+        entry = await self._store.mark_dismissed(key)
+        log.info("%s dismissed by the dispatcher (key %s)", entry.command.describe(), key)
+        self._publish(entry)
+        return entry
+
     def settled(self, key: str) -> Awaitable[OutboxEntry]:
         """Resolves with the entry once it is sent or failed."""
         entry = self.entries.get(key)
@@ -238,14 +245,15 @@ class OutboxSender:
         for future in self._waiters.pop(entry.key, []):
             if not future.done():
                 future.set_result(entry)
-        if entry.state is OutboxState.SENT:
+        if not entry.state.is_open:
             self._let_old_sent_go(entry.key)
 
     def _let_old_sent_go(self, key: str) -> None:
-        """Keep only the newest ``keep_sent`` confirmed commands in :attr:`entries`."""
+        """Keep only the newest ``keep_sent`` ended commands (sent or dismissed) in
+        :attr:`entries`."""
         self._sent_keys.append(key)
         while len(self._sent_keys) > self._keep_sent:
             old = self._sent_keys.popleft()
             held = self.entries.get(old)
-            if held is not None and held.state is OutboxState.SENT:
+            if held is not None and not held.state.is_open:
                 self.entries.remove(old)

@@ -163,9 +163,15 @@ class FailedCommandBanner(Retranslating, QWidget):
 
 
 class CommandBanners(QWidget):
-    """The stack of failed-command bands; commands that recover (sent on retry) leave it."""
+    """The stack of failed-command bands; commands that recover (sent on retry) leave it.
+
+    Dismiss hides the band at once and asks (``dismissed``) for the command to be set aside in
+    the outbox, so that a restart does not bring it back with a Retry button: a retried alert
+    the dispatcher had already handled by phone would alert runners a second time.
+    """
 
     retry = Signal(str)
+    dismissed = Signal(str)
 
     def __init__(
         self,
@@ -201,6 +207,7 @@ class CommandBanners(QWidget):
         self._dismissed.add(key)
         self._remove(key)
         self.setVisible(bool(self._bands))
+        self.dismissed.emit(key)
 
     def failed_keys(self) -> list[str]:
         return list(self._bands)

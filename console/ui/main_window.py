@@ -279,6 +279,7 @@ class MainWindow(Retranslating, QMainWindow):
         layout.addWidget(self.not_live_banner)
         self.command_banners = CommandBanners(self._mission_address)
         self.command_banners.retry.connect(self.retry_command)
+        self.command_banners.dismissed.connect(self.dismiss_command)
         layout.addWidget(self.command_banners)
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
@@ -813,6 +814,9 @@ class MainWindow(Retranslating, QMainWindow):
 
     def retry_command(self, key: str) -> None:
         self._spawn(self.services.missions.retry(key), f"retry:{key}")
+
+    def dismiss_command(self, key: str) -> None:
+        self._spawn(self.services.missions.dismiss(key), f"dismiss:{key}")
 
     # ================================================================== raise
 

@@ -375,7 +375,10 @@ class RaiseDialog(QDialog):
         self._apply_tones()
 
     def _update_raise_enabled(self) -> None:
-        sending = self._entry is not None and self._entry.state is not OutboxState.FAILED
+        sending = self._entry is not None and self._entry.state in (
+            OutboxState.SENDING,
+            OutboxState.SENT,  # waiting for its mission to appear
+        )
         self.raise_button.setEnabled(self._live and not sending)
         if not self._live:
             self.raise_button.setToolTip(
@@ -559,8 +562,10 @@ class RaiseDialog(QDialog):
             self.command_state.setStyleSheet(
                 "color: white; background: #c62828; font-weight: bold; padding: 6px;"
             )
-            self.retry_button.show()
-            self.retry_button.setFocus()
+            failed = entry.state is OutboxState.FAILED  # not dismissed from its band meanwhile
+            self.retry_button.setVisible(failed)
+            if failed:
+                self.retry_button.setFocus()
         self._update_raise_enabled()
 
     def _show_problem(self, render: Callable[[], str] | None) -> None:

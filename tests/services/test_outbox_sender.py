@@ -262,3 +262,37 @@ async def test_memory_keeps_the_newest_confirmed_commands_and_the_open_ones_the_
     again = make_outbox()
     await again.sender.start()
     assert list(again.sender.entries) == [failing.key]
+
+
+@pytest.mark.allow_log_warnings
+async def test_a_dismissed_failure_stays_set_aside_after_a_restart_and_cannot_be_retried(
+    make_outbox: MakeOutbox, driver: Driver, cache: Cache
+) -> None:
+    """A failed alert the dispatcher handled by phone and dismissed must not come back with a
+    Retry button after a restart: retrying it would alert runners a second time."""
+    outbox = make_outbox()
+    await outbox.sender.start()
+    await driver.add_runners(5)
+    mission = await driver.raise_mission()
+    await driver.end(mission, "close")
+    entry = await outbox.sender.submit(Command.cancel(mission["id"], "too late"))
+    failed = await asyncio.wait_for(outbox.sender.settled(entry.key), 10)
+    assert failed.state is OutboxState.FAILED
+
+    dismissed = await outbox.sender.dismiss(entry.key)
+    assert dismissed.state is OutboxState.DISMISSED
+    assert dismissed.reason == failed.reason  # why it failed stays on the record
+    assert dismissed.status_text.startswith("dismissed (not sent): The mission has ended")
+    assert outbox.sender.entries[entry.key].state is OutboxState.DISMISSED
+    assert (await OutboxStore(cache).get(entry.key)).state is OutboxState.DISMISSED
+    with pytest.raises(OutboxError, match="is dismissed"):
+        await outbox.sender.retry(entry.key)
+    with pytest.raises(OutboxError, match="is dismissed"):
+        await outbox.sender.dismiss(entry.key)
+
+    again = make_outbox()
+    await again.sender.start()
+    assert entry.key not in again.sender.entries
+    assert (await asyncio.wait_for(again.sender.settled(entry.key), 5)).state is (
+        OutboxState.DISMISSED
+    )

@@ -129,6 +129,12 @@ def test_two_missions_unseen_marks_and_a_refused_command(
         assert loud == [f"FAILED: alert more mission {second} (key {entry.key}): {failed.reason}"]
         window.command_banners.dismiss(entry.key)
         assert not window.command_banners.isVisible()
+        # Set aside in the outbox too: a restart does not bring the band back.
+        wait_until(
+            lambda: console.services.missions.commands[entry.key].state is OutboxState.DISMISSED,
+            5,
+            "the dismissal on record",
+        )
     finally:
         sim.close()
 

@@ -128,6 +128,28 @@ def test_failure_is_loud_retry_keeps_the_key_and_the_mission_closes_it(
     assert not dialog.isVisible()
 
 
+def test_a_failure_dismissed_from_its_band_offers_no_retry_but_a_new_alert(
+    port: Port, qtbot: QtBot
+) -> None:
+    dialog = RaiseDialog(port.as_port())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.location, "55.6761, 12.5683")
+    qtbot.keyClick(dialog.location, Qt.Key.Key_Return)
+    wait_until(lambda: port.submitted, 5, "the submit")
+    wait_until(lambda: dialog.command_state.text() == "Sending…", 5)
+    port.set_state(OutboxState.SENT)
+    assert not dialog.raise_button.isEnabled()  # sent: waiting for the mission, no second alert
+    port.set_state(OutboxState.FAILED, "refused")
+    assert dialog.retry_button.isVisible()
+    assert dialog.raise_button.isEnabled()
+
+    port.set_state(OutboxState.DISMISSED, "refused")  # the dispatcher dismissed its red band
+    assert dialog.command_state.text() == "NOT SENT — the alert failed: refused"
+    assert not dialog.retry_button.isVisible()
+    assert dialog.raise_button.isEnabled()
+
+
 def test_not_live_disables_raising_with_the_reason(port: Port, qtbot: QtBot) -> None:
     dialog = RaiseDialog(port.as_port())
     qtbot.addWidget(dialog)
