@@ -460,19 +460,12 @@ async def _memory(console: Any, hours: float = 2.0) -> None:
     if served is not None and served_hour is not None:
         lines.append(
             f"  an hour in service (minutes {IN_SERVICE_MIN}-{IN_SERVICE_MIN + 60}, missions "
-            f"already on the map): console {_growth(served.console, served_hour.console)}, "
-            f"map (Chromium processes) {_growth(served.chromium, served_hour.chromium)}, of "
-            f"which the page's renderer {_growth(served.renderer, served_hour.renderer)}; "
-            f"Pss {_growth(served.pss, served_hour.pss)}"
+            f"already on the map): {_span(served, served_hour)}"
         )
     second = by_minute.get(120)
     if second is not None:
         lines.append(
-            "  next hour (minutes 60-120), after that hour's warm-up: console "
-            f"{_growth(hour.console, second.console)}, "
-            f"map (Chromium processes) {_growth(hour.chromium, second.chromium)}, of which the "
-            f"page's renderer {_growth(hour.renderer, second.renderer)}; "
-            f"Pss {_growth(hour.pss, second.pss)}"
+            f"  next hour (minutes 60-120), after that hour's warm-up: {_span(hour, second)}"
         )
     if last.minute >= 180:
         lines.append(_hour_by_hour(samples))
@@ -487,6 +480,15 @@ async def _memory(console: Any, hours: float = 2.0) -> None:
         for s in samples
     )
     print("\n".join(lines), flush=True)
+
+
+def _span(before: _MemorySample, after: _MemorySample) -> str:
+    return (
+        f"console {_growth(before.console, after.console)}, "
+        f"map (Chromium processes) {_growth(before.chromium, after.chromium)}, of which the "
+        f"page's renderer {_growth(before.renderer, after.renderer)}; "
+        f"Pss {_growth(before.pss, after.pss)}"
+    )
 
 
 def _hour_by_hour(samples: list[_MemorySample]) -> str:

@@ -133,9 +133,8 @@ class OutboxStore:
 
     async def mark_dismissed(self, key: str) -> OutboxEntry:
         """The dispatcher sets a failed command aside; its reason for failing is kept."""
-        row = await self.get(key)
         return await self._change(
-            key, {OutboxState.FAILED}, state=OutboxState.DISMISSED, reason=row.reason
+            key, {OutboxState.FAILED}, state=OutboxState.DISMISSED, keep_reason=True
         )
 
     async def mark_retry(self, key: str) -> OutboxEntry:
@@ -177,6 +176,7 @@ class OutboxStore:
         *,
         state: OutboxState | None = None,
         reason: str | None = None,
+        keep_reason: bool = False,
         result: dict[str, Any] | None = None,
         attempts: int = 0,
     ) -> OutboxEntry:
@@ -189,7 +189,7 @@ class OutboxStore:
             values: dict[str, Any] = {"updated_at": now, "attempts": row["attempts"] + attempts}
             if state is not None:
                 values["state"] = state.value
-                values["reason"] = reason
+                values["reason"] = row["reason"] if keep_reason else reason
             if result is not None:
                 values["result"] = json.dumps(result, separators=(",", ":"))
             await conn.execute(update(s.outbox).where(s.outbox.c.key == key).values(**values))

@@ -42,10 +42,10 @@ log = logging.getLogger("console.services.outbox")
 #: After this long without a confirmation a command is failed (issue: "after 30 s").
 GIVE_UP_AFTER_S: Final = 30.0
 
-#: Confirmed commands kept in :attr:`OutboxSender.entries` after the newest ones: the views
-#: only need the commands in flight, the failed ones and what was just confirmed, and a night
-#: shift's hundreds of sent commands (each with the server's answer) should not stay in memory
-#: until the console is closed. The cache keeps every one of them.
+#: Ended commands (confirmed or dismissed) kept in :attr:`OutboxSender.entries`, the newest
+#: ones: the views only need the commands in flight, the failed ones and what just ended, and
+#: a night shift's hundreds of sent commands (each with the server's answer) should not stay
+#: in memory until the console is closed. The cache keeps every one of them.
 KEEP_SENT: Final = 50
 
 INTERRUPTED_REASON: Final = (
@@ -103,7 +103,7 @@ class OutboxSender:
         self._rng = rng or random.Random()
         self.entries: ObservableMap[str, OutboxEntry] = ObservableMap("outbox")
         self._keep_sent = keep_sent
-        self._sent_keys: deque[str] = deque()  # oldest first, the confirmed ones in entries
+        self._ended_keys: deque[str] = deque()  # oldest first, the ended ones in entries
         self._waiters: dict[str, list[asyncio.Future[OutboxEntry]]] = {}
 
     async def start(self) -> list[OutboxEntry]:
@@ -119,7 +119,7 @@ class OutboxSender:
                 INTERRUPTED_REASON,
             )
         unsent = await self._store.entries(include_sent=False)
-        self._sent_keys.clear()
+        self._ended_keys.clear()
         self.entries.replace_all({e.key: e for e in unsent})
         return interrupted
 
@@ -145,7 +145,7 @@ class OutboxSender:
         return entry
 
     def settled(self, key: str) -> Awaitable[OutboxEntry]:
-        """Resolves with the entry once it is sent or failed."""
+        """Resolves with the entry once it is sent or failed (at once if it has ended)."""
         entry = self.entries.get(key)
         if entry is None:  # confirmed long ago (or by an earlier run): the cache has it
             return asyncio.ensure_future(self._store.get(key))
@@ -246,14 +246,11 @@ class OutboxSender:
             if not future.done():
                 future.set_result(entry)
         if not entry.state.is_open:
-            self._let_old_sent_go(entry.key)
+            self._let_old_ended_go(entry.key)
 
-    def _let_old_sent_go(self, key: str) -> None:
-        """Keep only the newest ``keep_sent`` ended commands (sent or dismissed) in
-        :attr:`entries`."""
-        self._sent_keys.append(key)
-        while len(self._sent_keys) > self._keep_sent:
-            old = self._sent_keys.popleft()
-            held = self.entries.get(old)
-            if held is not None and not held.state.is_open:
-                self.entries.remove(old)
+    def _let_old_ended_go(self, key: str) -> None:
+        """Keep only the newest ``keep_sent`` ended commands in :attr:`entries`; sent and
+        dismissed are final, so a key comes here once and its entry never changes again."""
+        self._ended_keys.append(key)
+        while len(self._ended_keys) > self._keep_sent:
+            self.entries.remove(self._ended_keys.popleft())

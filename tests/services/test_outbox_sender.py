@@ -12,7 +12,7 @@ import pytest
 from console.api.client import DispatchClient
 from console.api.commands import Command
 from console.api.settings import ApiSettings
-from console.cache.outbox import OutboxError, OutboxState, OutboxStore
+from console.cache.outbox import OutboxEntry, OutboxError, OutboxState, OutboxStore
 from console.cache.store import Cache
 from console.domain.model import AgeGroup, LatLon, Mission
 from console.services.clock import Clock, ManualClock, SystemClock
@@ -155,6 +155,15 @@ async def test_left_down_it_fails_loudly_after_30_s_and_never_goes_out_later(
         await outbox.sender.retry(entry.key)
 
 
+async def _cancel_an_ended_mission(outbox: Outbox, driver: Driver) -> OutboxEntry:
+    """A command the server refuses at once: the mission ended before the cancel arrived."""
+    await driver.add_runners(5)
+    mission = await driver.raise_mission()
+    await driver.end(mission, "close")
+    entry = await outbox.sender.submit(Command.cancel(mission["id"], "too late"))
+    return await asyncio.wait_for(outbox.sender.settled(entry.key), 10)
+
+
 def outbox_cache(outbox: Outbox) -> Cache:
     return outbox.sender._store._cache  # the test reads the disk, not the sender's memory
 
@@ -165,12 +174,7 @@ async def test_a_refusal_fails_at_once_with_the_servers_reason(
 ) -> None:
     outbox = make_outbox()
     await outbox.sender.start()
-    await driver.add_runners(5)
-    mission = await driver.raise_mission()
-    await driver.end(mission, "close")
-
-    entry = await outbox.sender.submit(Command.cancel(mission["id"], "too late"))
-    failed = await asyncio.wait_for(outbox.sender.settled(entry.key), 10)
+    failed = await _cancel_an_ended_mission(outbox, driver)
 
     assert failed.state is OutboxState.FAILED
     assert failed.attempts == 1
@@ -272,11 +276,7 @@ async def test_a_dismissed_failure_stays_set_aside_after_a_restart_and_cannot_be
     Retry button after a restart: retrying it would alert runners a second time."""
     outbox = make_outbox()
     await outbox.sender.start()
-    await driver.add_runners(5)
-    mission = await driver.raise_mission()
-    await driver.end(mission, "close")
-    entry = await outbox.sender.submit(Command.cancel(mission["id"], "too late"))
-    failed = await asyncio.wait_for(outbox.sender.settled(entry.key), 10)
+    entry = failed = await _cancel_an_ended_mission(outbox, driver)
     assert failed.state is OutboxState.FAILED
 
     dismissed = await outbox.sender.dismiss(entry.key)
